@@ -1,0 +1,236 @@
+"""The in-memory model every analysis reads: frozen dataclasses, no I/O, no formatting.
+
+Data flows one way: files -> ingest -> this model -> analyses -> reports -> renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+
+
+class Severity(str, Enum):
+    """How bad a problem or finding is; ordered from least to most severe."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Stance(str, Enum):
+    """How a claim bears on the section it is tagged to."""
+
+    SUPPORTS = "supports"
+    CONTESTS = "contests"
+    QUALIFIES = "qualifies"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the input, found while loading it.
+
+    ``code`` is a stable, machine-readable kind (``bib-missing-comma``, ``note-yaml`` ...);
+    ``message`` is one sentence for a person, saying what is wrong and what to do.
+    """
+
+    file: str
+    line: int | None
+    message: str
+    code: str
+    severity: Severity = Severity.ERROR
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A name split as BibTeX/CSL split it. Corporate names have only ``literal``."""
+
+    family: str = ""
+    given: str = ""
+    particle: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+    @property
+    def is_corporate(self) -> bool:
+        return bool(self.literal)
+
+    @property
+    def surname(self) -> str:
+        """The name as cited in author-date text: particle and family, or the corporate name."""
+        if self.literal:
+            return self.literal
+        return f"{self.particle} {self.family}".strip()
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        head = self.surname
+        tail = ", ".join(part for part in (self.given, self.suffix) if part)
+        return f"{head}, {tail}" if tail else head
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One bibliography entry.
+
+    ``fields`` holds every field after macro expansion and ``#`` joins, with LaTeX
+    left as written (what a BibTeX writer needs); the typed attributes hold display
+    text decoded to Unicode NFC (what people and analyses need).
+    """
+
+    key: str
+    entry_type: str
+    file: str
+    line: int
+    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    authors: tuple[Person, ...] = ()
+    editors: tuple[Person, ...] = ()
+    authors_truncated: bool = False
+    title: str = ""
+    container: str = ""
+    year: int | None = None
+    date: str = ""
+    publisher: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    url: str = ""
+
+    @property
+    def names(self) -> tuple[Person, ...]:
+        """The names a citation uses: the authors, else the editors."""
+        return self.authors or self.editors
+
+    def field(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim recorded in a note, with what it bears on."""
+
+    text: str
+    sections: tuple[str, ...] = ()
+    facets: tuple[str, ...] = ()
+    stance: Stance = Stance.SUPPORTS
+    locator: str = ""
+    quote: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """The parts of an annotated-bibliography entry, in the order they are printed."""
+
+    summary: str = ""
+    evaluation: str = ""
+    relevance: str = ""
+    body: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.summary or self.evaluation or self.relevance or self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A reading note about one source."""
+
+    key: str
+    file: str
+    line: int
+    tags: tuple[str, ...] = ()
+    annotation: Annotation = Annotation()
+    claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One facet of the research question."""
+
+    id: str
+    question: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """What the review file says: the question, its facets, the sections, where inputs live."""
+
+    file: Path
+    title: str
+    question: str
+    facets: tuple[Facet, ...]
+    sections: tuple[Section, ...]
+    references_dir: Path
+    notes_dir: Path
+    style: str = "apa"
+    manuscript: Path | None = None
+    old_source_years: int = 10
+    date: str = ""
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def facet(self, facet_id: str) -> Facet | None:
+        return next((f for f in self.facets if f.id == facet_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """The sources read from a set of .bib files, and what was wrong with them."""
+
+    sources: tuple[Source, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def by_key(self) -> dict[str, Source]:
+        return {source.key: source for source in self.sources}
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything a review consists of, loaded and checked for consistency."""
+
+    review: Review
+    sources: tuple[Source, ...]
+    notes: tuple[Note, ...]
+    problems: tuple[Problem, ...] = ()
+
+    def source(self, key: str) -> Source | None:
+        return next((s for s in self.sources if s.key == key), None)
+
+    def sources_by_key(self) -> dict[str, Source]:
+        return {source.key: source for source in self.sources}
+
+    def notes_by_key(self) -> dict[str, Note]:
+        return {note.key: note for note in self.notes}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
