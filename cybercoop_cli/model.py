@@ -234,3 +234,22 @@ class Project:
     @property
     def has_errors(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One result of an analysis (``gaps``, ``check``): plain data, rendered elsewhere.
+
+    ``kind`` is a stable identifier documented in the README (``section-no-source``,
+    ``unresolved-citation`` ...). ``message`` says what is wrong and what to do next.
+    """
+
+    kind: str
+    severity: Severity
+    message: str
+    section: str | None = None
+    source: str | None = None
+    file: str | None = None
+    line: int | None = None
+    candidate: str | None = None
+    hint: bool = False

@@ -1,0 +1,1 @@
+"""Analyses: functions from the model to plain report dataclasses; never text."""

@@ -1,0 +1,1 @@
+"""Readers: every module here turns files into the model and nothing else."""

@@ -1,0 +1,41 @@
+"""Writing output files safely: atomically, and never over an existing file without force."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cybercoop_cli.errors import OutputError
+
+
+def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    An existing ``path`` is replaced only when ``force`` is true. If the process is
+    interrupted, the old file is intact and no temporary file is left behind.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; pass --force to replace it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(f"folder {folder} does not exist; create it first")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists() and not force:  # appeared while we were writing
+            raise OutputError(f"{path} exists; pass --force to replace it")
+        Path(tmp_name).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp_name).unlink()
+        raise
+    return path

@@ -1,0 +1,1 @@
+"""Renderers: report dataclasses to text, JSON, HTML, DOCX; they compute no findings."""

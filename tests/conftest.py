@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped example, the real-material corpus, and golden files.
+
+Golden files live in tests/golden/. Regenerate them with
+``CYBERCOOP_REGEN_GOLDEN=1 python -m pytest``, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "golden"
+DATA = REPO / "tests" / "data"
+CORPUS = REPO.parent / "shared" / "corpus"
+REGEN = os.environ.get("CYBERCOOP_REGEN_GOLDEN") == "1"
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A private copy of the shipped example review, safe to modify."""
+    target = tmp_path / "example"
+    target.mkdir()
+    shutil.copy2(REPO / "cybercoop.yaml", target / "cybercoop.yaml")
+    for folder in ("references", "notes", "manuscript"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The folder of real bibliographies and manuscripts; the test is skipped without it."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus folder {CORPUS} is absent")
+    return CORPUS
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare ``actual`` with tests/golden/NAME; regenerate it when CYBERCOOP_REGEN_GOLDEN=1."""
+    path = GOLDEN / name
+    if REGEN or not path.exists():
+        if not REGEN:
+            pytest.fail(f"golden file {path} is missing; run with CYBERCOOP_REGEN_GOLDEN=1")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path}; regenerate with CYBERCOOP_REGEN_GOLDEN=1"
