@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # Accent commands and the combining character each one adds.
 _ACCENTS = {
@@ -195,7 +196,8 @@ def _replace(match: re.Match[str]) -> str:
             return groups["inner"] if arg is not None else ""
         if command == "mkbibquote" and arg is not None:
             return f"“{groups['inner']}”"
-        return match.group(0)  # unknown: left for the fallback
+        # An unknown command: keep its argument, or its name (\\MF, \\TUB are logos).
+        return groups["inner"] if arg is not None else command
     if groups["dash"] is not None:
         return _DASHES[groups["dash"]]
     return ""  # a case-protecting brace
@@ -213,7 +215,7 @@ def latex_to_unicode(text: str) -> str:
         if new == out:
             break
         out = new
-    if "\\" in out or "$" in out:
+    if "$" in out:
         out = _fallback(out)
     for parked, char in _PARKED.items():
         out = out.replace(parked, char)
@@ -222,10 +224,15 @@ def latex_to_unicode(text: str) -> str:
 
 
 def _fallback(text: str) -> str:
-    """Decode what the fast path does not know with pylatexenc (imported only when needed)."""
+    """Decode math (``$\\alpha$``) with pylatexenc, imported only when a value needs it."""
+    try:
+        return str(_converter().latex_to_text(text))
+    except Exception:  # pylatexenc raises many types on malformed input; keep the text
+        return text.replace("$", "")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    try:
-        return str(LatexNodes2Text(strict_latex_spaces=True).latex_to_text(text))
-    except Exception:  # pylatexenc raises many types on malformed input; keep the text
-        return text.replace("\\", "")
+    return LatexNodes2Text(strict_latex_spaces=True)

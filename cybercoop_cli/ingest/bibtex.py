@@ -1,0 +1,664 @@
+"""BibTeX/BibLaTeX files to :class:`~cybercoop_cli.model.Source` objects.
+
+bibtexparser 2.x splits the files into blocks; everything it cannot recover is
+recovered here, and every problem is reported with its file and line:
+
+* values are evaluated here, not by bibtexparser's middleware, so that ``@string``
+  macros defined in any file of the same set resolve, ``#`` joins work, and an
+  unknown macro is reported where it is used;
+* a missing comma between two fields makes bibtexparser fold the second field into
+  the first one's value; that is detected, reported and the field is kept;
+* a block bibtexparser gives up on (a line without ``=``, an unbalanced brace) is
+  re-scanned field by field, so every field that can be recovered is kept;
+* ``crossref`` parents lend their fields to their children, biblatex-style;
+* only display fields are decoded from LaTeX (see :mod:`.latex`).
+
+This is the only module that imports bibtexparser.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from cybercoop_cli.ingest.latex import latex_to_unicode
+from cybercoop_cli.ingest.text import read_text
+from cybercoop_cli.model import Bibliography, Person, Problem, Severity, Source
+
+MONTHS = {
+    "jan": "1",
+    "feb": "2",
+    "mar": "3",
+    "apr": "4",
+    "may": "5",
+    "jun": "6",
+    "jul": "7",
+    "aug": "8",
+    "sep": "9",
+    "oct": "10",
+    "nov": "11",
+    "dec": "12",
+}
+
+# BibTeX and BibLaTeX entry types; anything else is kept and reported as a warning.
+KNOWN_TYPES = frozenset(
+    """article book mvbook inbook bookinbook suppbook booklet collection mvcollection
+    incollection suppcollection dataset manual misc online electronic www patent periodical
+    suppperiodical proceedings mvproceedings inproceedings conference reference mvreference
+    inreference report techreport mastersthesis phdthesis thesis unpublished software
+    artwork audio bibnote commentary image jurisdiction legislation legal letter movie music
+    performance review standard video set xdata customa customb customc customd custome
+    customf unpublished""".split()
+)
+
+# biblatex aliases: which field a BibTeX-era name stands for.
+FIELD_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution"}
+
+# Fields a child inherits from its crossref parent under another name (biblatex rules).
+_PARENT_TITLE_AS = {
+    "incollection": "booktitle",
+    "inproceedings": "booktitle",
+    "inbook": "booktitle",
+    "bookinbook": "booktitle",
+    "suppbook": "booktitle",
+    "inreference": "booktitle",
+    "suppcollection": "booktitle",
+}
+_NOT_INHERITED = frozenset({"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label"})
+
+_IDENT = re.compile(r"[A-Za-z_][\w:.+/-]*")
+_FIELD_START = re.compile(r"\s*([A-Za-z_][\w:.+/-]*)\s*=", re.ASCII)
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\.org/)", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _RawEntry:
+    key: str
+    entry_type: str
+    file: str
+    line: int
+    # name -> (pieces of the value, line); see _parse_value for the pieces
+    fields: dict[str, tuple[list[tuple[str, str]], int]] = field(default_factory=dict)
+
+
+def read_bibliography(paths: Sequence[Path], *, display_root: Path | None = None) -> Bibliography:
+    """Read .bib files as one bibliography: macros are shared, keys must be unique across them."""
+    problems: list[Problem] = []
+    macros: dict[str, str] = {}
+    raw_entries: list[_RawEntry] = []
+    seen: dict[str, _RawEntry] = {}
+    for path in paths:
+        name = _display(path, display_root)
+        try:
+            text, encoding_problem = read_text(path)
+        except OSError as exc:
+            problems.append(Problem(name, None, f"cannot read file: {exc.strerror}", "bib-unreadable"))
+            continue
+        if encoding_problem:
+            problems.append(Problem(name, None, encoding_problem, "bib-encoding", Severity.WARNING))
+        entries, file_macros, file_problems = _split(text, name)
+        macros.update(file_macros)
+        problems.extend(file_problems)
+        for entry in entries:
+            folded = entry.key.lower()
+            if folded in seen:
+                first = seen[folded]
+                problems.append(
+                    Problem(
+                        name,
+                        entry.line,
+                        f"duplicate key '{entry.key}' (first defined at {first.file}:{first.line}); "
+                        "this entry is skipped: give it another key",
+                        "bib-duplicate-key",
+                    )
+                )
+                continue
+            seen[folded] = entry
+            raw_entries.append(entry)
+    evaluated = [_evaluate(entry, macros, problems) for entry in raw_entries]
+    _inherit_crossrefs(evaluated, problems)
+    sources = tuple(_to_source(entry, fields, problems) for entry, fields in evaluated)
+    order = {str(path): index for index, path in enumerate(paths)}
+    problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.line or 0))
+    return Bibliography(sources, tuple(problems))
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[Problem]]:
+    import bibtexparser
+    from bibtexparser import model as bmodel
+
+    problems: list[Problem] = []
+    # bibtexparser logs parse failures itself; we report them, with line numbers, instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    entries: list[_RawEntry] = []
+    macros: dict[str, str] = {}
+    blocks = list(library.blocks)
+    # bibtexparser cuts a failed block's text where parsing stopped; recovery needs the
+    # whole of it, up to the next real block.
+    starts = [b.start_line for b in blocks if not isinstance(b, bmodel.ImplicitComment)]
+    line_offsets = _line_offsets(text)
+
+    def full_raw(block: bmodel.Block) -> str:
+        begin = line_offsets[min(block.start_line, len(line_offsets) - 1)]
+        later = [s for s in starts if s > block.start_line]
+        end = line_offsets[later[0]] if later and later[0] < len(line_offsets) else len(text)
+        return text[begin:end]
+
+    for block in blocks:
+        line = block.start_line + 1
+        if isinstance(block, bmodel.Entry):
+            entry = _RawEntry(block.key, block.entry_type.lower(), name, line)
+            for fld in block.fields:
+                _add_field(entry, fld.key, fld.value, fld.start_line + 1, problems)
+            entries.append(entry)
+        elif isinstance(block, bmodel.String):
+            macros[block.key.lower()] = _macro_value(block.value, macros)
+        elif isinstance(block, bmodel.DuplicateBlockKeyBlock):
+            # Re-scan it ourselves so the duplicate is reported once, by read_bibliography.
+            recovered = _rescan(full_raw(block), name, line, problems)
+            if recovered is not None:
+                entries.append(recovered)
+        elif isinstance(block, bmodel.DuplicateFieldKeyBlock):
+            recovered = _rescan(full_raw(block), name, line, problems)
+            if recovered is not None:
+                entries.append(recovered)
+        elif isinstance(block, bmodel.ParsingFailedBlock):
+            if block.raw.lstrip().startswith("@"):
+                recovered = _rescan(full_raw(block), name, line, problems)
+                if recovered is not None:
+                    entries.append(recovered)
+            else:
+                problems.append(Problem(name, line, "unreadable text skipped", "bib-syntax"))
+    return entries, macros, problems
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        offsets.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return offsets
+
+
+def _macro_value(raw: str, macros: dict[str, str]) -> str:
+    pieces, _ = _parse_value(raw, 0)
+    out = []
+    for kind, value in pieces:
+        if kind == "ident":
+            out.append(macros.get(value.lower(), MONTHS.get(value.lower(), value)))
+        else:
+            out.append(value)
+    return "".join(out)
+
+
+def _add_field(entry: _RawEntry, name: str, raw: str, line: int, problems: list[Problem]) -> None:
+    """Add one field; split off fields that a missing comma folded into this value."""
+    name = name.lower()
+    pieces, end = _parse_value(raw, 0)
+    rest = raw[end:]
+    if rest.strip():
+        match = _FIELD_START.match(rest)
+        if match:
+            problems.append(
+                Problem(
+                    entry.file,
+                    line + raw.count("\n", 0, end + match.start(1) - 0),
+                    f"missing comma before field '{match.group(1).lower()}' in entry '{entry.key}'; "
+                    "the field is kept: add the comma",
+                    "bib-missing-comma",
+                )
+            )
+            _store(entry, name, pieces, line, problems)
+            value_start = end + match.end()
+            _add_field(
+                entry,
+                match.group(1),
+                raw[value_start:].lstrip(),
+                line + raw.count("\n", 0, value_start),
+                problems,
+            )
+            return
+    _store(entry, name, pieces, line, problems)
+
+
+def _store(
+    entry: _RawEntry, name: str, pieces: list[tuple[str, str]], line: int, problems: list[Problem]
+) -> None:
+    if name in entry.fields:
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                f"field '{name}' given twice in entry '{entry.key}'; the first value is kept",
+                "bib-duplicate-field",
+                Severity.WARNING,
+            )
+        )
+        return
+    entry.fields[name] = (pieces, line)
+
+
+def _parse_value(text: str, pos: int) -> tuple[list[tuple[str, str]], int]:
+    """Parse ``piece # piece ...`` from ``pos``; return the pieces and where parsing stopped.
+
+    Pieces are ("text", content) for braced or quoted strings and ("ident", name) for
+    bare words (macros, numbers). Never raises: an unclosed brace consumes the rest.
+    """
+    pieces: list[tuple[str, str]] = []
+    n = len(text)
+    while True:
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos >= n:
+            break
+        char = text[pos]
+        if char == "{":
+            close = _matching_brace(text, pos)
+            pieces.append(("text", text[pos + 1 : close]))
+            pos = close + 1
+        elif char == '"':
+            close = _closing_quote(text, pos)
+            pieces.append(("text", text[pos + 1 : close]))
+            pos = close + 1
+        else:
+            match = _BARE.match(text, pos)
+            if not match or not match.group(0):
+                break
+            pieces.append(("ident", match.group(0)))
+            pos = match.end()
+        save = pos
+        while pos < n and text[pos].isspace():
+            pos += 1
+        if pos < n and text[pos] == "#":
+            pos += 1
+            continue
+        pos = save
+        break
+    return pieces, min(pos, n)
+
+
+_BARE = re.compile(r"[^\s,#{}\"=]+")
+
+
+_BRACE_MARK = re.compile(r"\\.|[{}]", re.DOTALL)
+_QUOTE_MARK = re.compile(r'\\.|[{}"]', re.DOTALL)
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """Index of the brace closing the one at ``start``, or ``len(text)`` if none does."""
+    depth = 0
+    for mark in _BRACE_MARK.finditer(text, start):
+        char = mark.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return mark.start()
+    return len(text)
+
+
+def _closing_quote(text: str, start: int) -> int:
+    """Index of the quote closing the one at ``start`` (braces protect quotes inside)."""
+    depth = 0
+    for mark in _QUOTE_MARK.finditer(text, start + 1):
+        char = mark.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth <= 0:
+            return mark.start()
+    return len(text)
+
+
+# --------------------------------------------------------------------------- recovery
+
+_HEAD = re.compile(r"\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()=]*)\s*,?")
+
+
+def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntry | None:
+    """Recover an entry that bibtexparser gave up on, field by field, line-aware."""
+    head = _HEAD.match(raw)
+    if not head:
+        problems.append(Problem(name, line, "entry without a type and key skipped", "bib-syntax"))
+        return None
+    entry_type, key = head.group(1).lower(), head.group(2)
+    if entry_type in {"comment", "preamble", "string"}:
+        return None
+    if not key:
+        problems.append(Problem(name, line, f"@{entry_type} entry without a key skipped", "bib-syntax"))
+        return None
+    entry = _RawEntry(key, entry_type, name, line)
+    pos = head.end()
+    n = len(raw)
+    closed = False
+    while pos < n:
+        while pos < n and (raw[pos].isspace() or raw[pos] == ","):
+            pos += 1
+        if pos < n and raw[pos] in "})":
+            closed = True
+            break
+        if pos >= n:
+            break
+        here = line + raw.count("\n", 0, pos)
+        match = _FIELD_START.match(raw, pos)
+        if not match:
+            eol = raw.find("\n", pos)
+            eol = n if eol < 0 else eol
+            junk = raw[pos:eol].strip()
+            problems.append(
+                Problem(
+                    name,
+                    here,
+                    f"line without '=' in entry '{key}' skipped: '{_clip(junk)}'; "
+                    "write it as 'field = {value},'",
+                    "bib-missing-equals",
+                )
+            )
+            pos = eol + 1
+            continue
+        value_start = match.end()
+        _, value_end = _parse_value(raw, value_start)
+        value = raw[value_start:value_end]
+        if value_end >= n and (value.count("{") != value.count("}") or value.count('"') % 2):
+            # The value never closed: keep what stands on its own line, report the rest.
+            eol = raw.find("\n", value_start)
+            value = raw[value_start : n if eol < 0 else eol].strip().rstrip(",")
+            problems.append(
+                Problem(
+                    name,
+                    here,
+                    f"unbalanced brace or quote in field '{match.group(1).lower()}' of entry "
+                    f"'{key}'; the value is cut at the end of its line: close the brace",
+                    "bib-unbalanced",
+                )
+            )
+            _store_recovered(entry, match.group(1), value, here, problems)
+            pos = n if eol < 0 else eol + 1
+            continue
+        embedded = _EMBEDDED_FIELD.search(value)
+        if embedded and value.lstrip().startswith(("{", '"')):
+            # "title = {A {B}, year={2020}}": a brace left open swallowed the next field.
+            problems.append(
+                Problem(
+                    name,
+                    here,
+                    f"unbalanced brace in field '{match.group(1).lower()}' of entry '{key}': "
+                    f"it runs into field '{embedded.group(1).lower()}'; both are kept as "
+                    "far as they can be told apart: close the brace",
+                    "bib-unbalanced",
+                )
+            )
+            _store_recovered(entry, match.group(1), value[: embedded.start()], here, problems)
+            # Resume at the swallowed field, after the comma that introduced it.
+            pos = value_start + embedded.start() + 1
+            continue
+        _store_recovered(entry, match.group(1), value, here, problems)
+        pos = value_end
+    if not closed:
+        problems.append(
+            Problem(
+                name,
+                line,
+                f"entry '{key}' is not closed before the next entry or the end of the file; "
+                "its fields are kept: add the closing brace",
+                "bib-unclosed-entry",
+            )
+        )
+    return entry
+
+
+_EMBEDDED_FIELD = re.compile(r",\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
+
+
+def _store_recovered(entry: _RawEntry, name: str, value: str, line: int, problems: list[Problem]) -> None:
+    value = value.strip()
+    if value.startswith("{") and not value.endswith("}"):
+        value = value + "}"
+    _add_field(entry, name, value, line, problems)
+
+
+def _clip(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _evaluate(
+    entry: _RawEntry, macros: dict[str, str], problems: list[Problem]
+) -> tuple[_RawEntry, dict[str, str]]:
+    values: dict[str, str] = {}
+    for name, (pieces, line) in entry.fields.items():
+        if len(pieces) == 1 and pieces[0][0] == "text":
+            values[name] = pieces[0][1]
+            continue
+        out: list[str] = []
+        for kind, value in pieces:
+            if kind == "text":
+                out.append(value)
+                continue
+            folded = value.lower()
+            if value.isdigit():
+                out.append(value)
+            elif folded in macros:
+                out.append(macros[folded])
+            elif folded in MONTHS:
+                out.append(MONTHS[folded])
+            else:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        f"unknown macro '{value}' in field '{name}' of entry '{entry.key}'; "
+                        "the name is kept as text: define it with @string or brace the value",
+                        "bib-unknown-macro",
+                        Severity.WARNING,
+                    )
+                )
+                out.append(value)
+        values[name] = "".join(out)
+    return entry, values
+
+
+def _inherit_crossrefs(
+    evaluated: list[tuple[_RawEntry, dict[str, str]]], problems: list[Problem]
+) -> None:
+    by_key = {entry.key.lower(): (entry, fields) for entry, fields in evaluated}
+    for entry, fields in evaluated:
+        chain: list[str] = []
+        parent_key = fields.get("crossref") or fields.get("xdata")
+        child_type = entry.entry_type
+        while parent_key:
+            folded = parent_key.strip().lower()
+            if folded in chain or folded == entry.key.lower():
+                problems.append(
+                    Problem(entry.file, entry.line, f"crossref cycle at '{parent_key}'", "bib-crossref")
+                )
+                break
+            chain.append(folded)
+            parent = by_key.get(folded)
+            if parent is None:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        entry.line,
+                        f"entry '{entry.key}' crosses-references '{parent_key}', which is not in "
+                        "the bibliography: add it or remove the crossref",
+                        "bib-crossref",
+                        Severity.WARNING,
+                    )
+                )
+                break
+            parent_entry, parent_fields = parent
+            for name, value in parent_fields.items():
+                if name in _NOT_INHERITED:
+                    continue
+                target = name
+                if name == "title" and child_type in _PARENT_TITLE_AS:
+                    target = _PARENT_TITLE_AS[child_type]
+                elif name == "subtitle" and child_type in _PARENT_TITLE_AS:
+                    target = "booksubtitle"
+                elif name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
+                    target = "bookauthor"
+                fields.setdefault(target, value)
+            parent_key = parent_fields.get("crossref")
+            child_type = parent_entry.entry_type
+
+
+# --------------------------------------------------------------------------- to the model
+
+
+def _to_source(entry: _RawEntry, fields: dict[str, str], problems: list[Problem]) -> Source:
+    if entry.entry_type not in KNOWN_TYPES:
+        problems.append(
+            Problem(
+                entry.file,
+                entry.line,
+                f"unknown entry type '@{entry.entry_type}' for '{entry.key}'; it is read as @misc",
+                "bib-unknown-type",
+                Severity.WARNING,
+            )
+        )
+    authors, truncated = parse_names(fields.get("author", ""))
+    editors, _ = parse_names(fields.get("editor", ""))
+    container = (
+        fields.get("journaltitle")
+        or fields.get("journal")
+        or fields.get("booktitle")
+        or fields.get("maintitle")
+        or fields.get("series")
+        or ""
+    )
+    title = fields.get("title", "")
+    if fields.get("subtitle"):
+        title = f"{title}: {fields['subtitle']}"
+    year, date = _year_and_date(entry, fields, problems)
+    return Source(
+        key=entry.key,
+        entry_type=entry.entry_type,
+        file=entry.file,
+        line=entry.line,
+        fields=MappingProxyType(fields),
+        authors=authors,
+        editors=editors,
+        authors_truncated=truncated,
+        title=latex_to_unicode(title),
+        container=latex_to_unicode(container),
+        year=year,
+        date=date,
+        publisher=latex_to_unicode(fields.get("publisher", "") or fields.get("institution", "")),
+        volume=latex_to_unicode(fields.get("volume", "")),
+        issue=latex_to_unicode(fields.get("number", "") or fields.get("issue", "")),
+        pages=latex_to_unicode(fields.get("pages", "")),
+        doi=normalise_doi(fields.get("doi", "")),
+        url=fields.get("url", "").strip(),
+    )
+
+
+def _year_and_date(
+    entry: _RawEntry, fields: dict[str, str], problems: list[Problem]
+) -> tuple[int | None, str]:
+    date = fields.get("date", "").strip()
+    raw_year = fields.get("year", "").strip()
+    for candidate in (raw_year, date):
+        if candidate:
+            match = _YEAR.search(candidate)
+            if match:
+                return int(match.group(1)), date or raw_year
+    if raw_year or date:
+        line = entry.fields.get("year", entry.fields.get("date", ("", entry.line)))[1]
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                f"no four-digit year in '{raw_year or date}' of entry '{entry.key}'",
+                "bib-bad-year",
+                Severity.WARNING,
+            )
+        )
+    return None, date or raw_year
+
+
+def normalise_doi(raw: str) -> str:
+    """A DOI as the bare ``10.xxxx/...`` string, from any of the forms people write."""
+    doi = raw.strip()
+    if not doi:
+        return ""
+    doi = _DOI_PREFIX.sub("", doi)
+    if "%2F" in doi or "%2f" in doi:
+        from urllib.parse import unquote
+
+        doi = unquote(doi)
+    return doi.strip()
+
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
+    """Split a BibTeX name list; return the people and whether it ended in ``and others``."""
+    if not raw.strip():
+        return (), False
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
+    people: list[Person] = []
+    truncated = False
+    for name in split_multiple_persons_names(" ".join(raw.split())):
+        if name.strip().lower() == "others":
+            truncated = True
+            continue
+        people.append(_person(name, parse_single_name_into_parts))
+    return tuple(people), truncated
+
+
+def _person(name: str, parse: object) -> Person:
+    stripped = name.strip()
+    # A name wholly in braces is a corporate name: {World Health Organization}.
+    if stripped.startswith("{") and _matching_brace(stripped, 0) == len(stripped) - 1:
+        return Person(literal=latex_to_unicode(stripped[1:-1]))
+    try:
+        parts = parse(stripped, strict=False)  # type: ignore[operator]
+    except Exception:  # bibtexparser raises InvalidNameError and others on odd names
+        return Person(literal=latex_to_unicode(stripped))
+    if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1:
+        last = parts.last[0]
+        if last.startswith("{") and last.endswith("}"):
+            return Person(literal=latex_to_unicode(last[1:-1]))
+    return Person(
+        family=latex_to_unicode(" ".join(parts.last)),
+        given=latex_to_unicode(" ".join(parts.first)),
+        particle=latex_to_unicode(" ".join(parts.von)),
+        suffix=latex_to_unicode(" ".join(parts.jr)),
+    )
+
+
+def iter_bib_files(folder: Path) -> Iterable[Path]:
+    """Every .bib file under ``folder``, in a stable order."""
+    return sorted(p for p in folder.rglob("*.bib") if p.is_file())

@@ -1,0 +1,174 @@
+"""Finding and loading a whole review: the review file, its bibliography and its notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from cybercoop_cli.errors import InputError, ProjectNotFoundError
+from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
+from cybercoop_cli.ingest.notes import iter_note_files, read_note
+from cybercoop_cli.ingest.review import REVIEW_FILE, read_review
+from cybercoop_cli.model import Note, Problem, Project, Review
+
+# A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
+# below the cutoff no suggestion is made.
+SUGGESTION_CUTOFF = 60.0
+
+Progress = Callable[[str, int, int], None]
+
+
+def find_review_file(start: Path | None = None) -> Path:
+    """The review file in ``start`` (default: the current folder) or the nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / REVIEW_FILE
+        if candidate.is_file():
+            return candidate
+    raise ProjectNotFoundError(
+        f"no {REVIEW_FILE} in {here} or any parent folder: run 'cybercoop init' to start a "
+        "review, or pass --project DIR"
+    )
+
+
+def load_project(
+    project: Path | None = None,
+    *,
+    start: Path | None = None,
+    progress: Progress | None = None,
+) -> Project:
+    """Load a review. ``project`` is its folder (or review file); otherwise it is searched for.
+
+    Problems a user can fix and that leave the rest readable are collected in
+    ``Project.problems``; a review file that cannot be read raises :class:`InputError`.
+    """
+    if project is not None:
+        path = Path(project)
+        review_file = path if path.is_file() else path / REVIEW_FILE
+        if not review_file.is_file():
+            raise ProjectNotFoundError(
+                f"no {REVIEW_FILE} in {path}: run 'cybercoop init {path}' to start a review there"
+            )
+    else:
+        review_file = find_review_file(start)
+    review = read_review(review_file)
+    root = review.root
+    problems: list[Problem] = []
+
+    bib_files = list(iter_bib_files(review.references_dir)) if review.references_dir.is_dir() else []
+    if not bib_files:
+        problems.append(
+            Problem(
+                _relative(review.references_dir, root),
+                None,
+                "no .bib files here: add your bibliography, or run 'cybercoop import FILE'",
+                "no-references",
+            )
+        )
+    if progress:
+        progress("references", 0, len(bib_files))
+    bibliography = read_bibliography(bib_files, display_root=root)
+    problems.extend(bibliography.problems)
+
+    note_files = iter_note_files(review.notes_dir) if review.notes_dir.is_dir() else []
+    notes: list[Note] = []
+    for index, note_file in enumerate(note_files):
+        note, note_problems = read_note(note_file, _relative(note_file, root))
+        problems.extend(note_problems)
+        if note is not None:
+            notes.append(note)
+        if progress and index % 200 == 0:
+            progress("notes", index, len(note_files))
+
+    keys = [source.key for source in bibliography.sources]
+    problems.extend(check_notes(notes, review, keys))
+    return Project(review=review, sources=bibliography.sources, notes=tuple(notes), problems=tuple(problems))
+
+
+def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:
+    """Problems with what notes refer to: unknown source keys, sections and facets; twin notes."""
+    problems: list[Problem] = []
+    known_keys = set(keys)
+    suggest_key = _suggester(keys)
+    section_ids = [s.id for s in review.sections]
+    facet_ids = [f.id for f in review.facets]
+    suggest_section = _suggester(section_ids)
+    suggest_facet = _suggester(facet_ids)
+    first_note: dict[str, Note] = {}
+    for note in notes:
+        if note.key in first_note:
+            other = first_note[note.key]
+            problems.append(
+                Problem(
+                    note.file,
+                    note.line,
+                    f"a second note for '{note.key}' (the first is {other.file}); merge them",
+                    "note-duplicate",
+                )
+            )
+        first_note.setdefault(note.key, note)
+        if note.key not in known_keys:
+            problems.append(
+                Problem(
+                    note.file,
+                    note.line,
+                    f"unknown source key '{note.key}'{_hint(suggest_key(note.key))}",
+                    "note-unknown-key",
+                )
+            )
+        for claim in note.claims:
+            for section in claim.sections:
+                if section not in section_ids:
+                    problems.append(
+                        Problem(
+                            note.file,
+                            claim.line,
+                            f"unknown section '{section}'{_hint(suggest_section(section))} "
+                            f"(sections: {', '.join(section_ids)})",
+                            "note-unknown-section",
+                        )
+                    )
+            for facet in claim.facets:
+                if facet not in facet_ids:
+                    problems.append(
+                        Problem(
+                            note.file,
+                            claim.line,
+                            f"unknown facet '{facet}'{_hint(suggest_facet(facet))} "
+                            f"(facets: {', '.join(facet_ids) or 'none defined'})",
+                            "note-unknown-facet",
+                        )
+                    )
+    return problems
+
+
+def _suggester(choices: list[str]) -> Callable[[str], str | None]:
+    def suggest(word: str) -> str | None:
+        if not choices:
+            return None
+        from rapidfuzz import fuzz, process, utils
+
+        best = process.extractOne(
+            word,
+            choices,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            score_cutoff=SUGGESTION_CUTOFF,
+        )
+        return str(best[0]) if best else None
+
+    return suggest
+
+
+def _hint(suggestion: str | None) -> str:
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+__all__ = ["InputError", "check_notes", "find_review_file", "load_project"]
