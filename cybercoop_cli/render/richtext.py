@@ -1,0 +1,522 @@
+"""BibTeX field values as pandoc inline lists, with case protection, as pandoc reads them.
+
+CSL processors need more than plain text from a ``.bib`` field: italics (``\\emph``),
+quotation marks, and above all which words are protected from case changes (``{DNA}``).
+Pandoc's BibTeX reader turns every braced group into a ``Span`` and, for English entries,
+converts titles to sentence case while leaving braced words alone; CSL styles that want
+title case then capitalise again. This module reproduces that reading, so that a title
+renders the same whether pandoc reads the ``.bib`` itself or gets our CSL data.
+
+Inlines are pandoc JSON AST nodes (``{"t": "Str", "c": "word"}``): the same structure
+the renderer hands to pandoc, so text never passes through a markup parser and cannot
+turn into markup (a title holding ``<script>`` or ``\\input`` stays text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from cybercoop_cli.ingest.latex import latex_to_unicode
+
+Inline = dict[str, Any]
+
+_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+_ACCENT_SYMBOLS = frozenset("`'^~=.\"")
+_ACCENT_LETTERS = frozenset("uvHckrdbt")
+_ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " "}
+_EMPH = frozenset({"emph", "textit", "textsl", "mkbibemph", "mkbibitalic"})
+_STRONG = frozenset({"textbf", "mkbibbold"})
+_QUOTE = frozenset({"mkbibquote", "enquote", "mkbibenquote"})
+_SWITCHES = {"em": "Emph", "it": "Emph", "itshape": "Emph", "sl": "Emph", "bf": "Strong"}
+_SWITCHES.update({"bfseries": "Strong", "sc": "SmallCaps", "scshape": "SmallCaps"})
+
+
+def text_node(text: str) -> Inline:
+    return {"t": "Str", "c": text}
+
+
+SPACE: Inline = {"t": "Space"}
+
+
+def words(text: str) -> list[Inline]:
+    """Plain text as ``Str`` and ``Space`` nodes (what pandoc's ``B.text`` builds)."""
+    out: list[Inline] = []
+    for index, word in enumerate(_SPACE_RUN.split(text.strip())):
+        if index:
+            out.append(SPACE)
+        if word:
+            out.append(text_node(word))
+    return out
+
+
+def span(children: list[Inline], classes: Sequence[str] = ()) -> Inline:
+    return {"t": "Span", "c": [["", list(classes), []], children]}
+
+
+def stringify(inlines: Iterable[Inline]) -> str:
+    """The text of an inline list, formatting dropped (quotes kept as curly marks)."""
+    parts: list[str] = []
+    for node in inlines:
+        kind = node["t"]
+        if kind == "Str":
+            parts.append(node["c"])
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif kind == "Math":
+            parts.append(node["c"][1])
+        elif kind == "Quoted":
+            double = node["c"][0]["t"] == "DoubleQuote"
+            inner = stringify(node["c"][1])
+            parts.append(f"“{inner}”" if double else f"‘{inner}’")
+        else:
+            parts.append(stringify(children(node)))
+    return "".join(parts)
+
+
+def children(node: Inline) -> list[Inline]:
+    """The child inlines of a container node (empty for leaves)."""
+    kind = node["t"]
+    if kind in ("Emph", "Strong", "SmallCaps", "Superscript", "Subscript", "Underline"):
+        return list(node["c"])
+    if kind in ("Strikeout",):
+        return list(node["c"])
+    if kind in ("Span", "Quoted", "Link"):
+        return list(node["c"][1])
+    return []
+
+
+def _with_children(node: Inline, new: list[Inline]) -> Inline:
+    kind = node["t"]
+    if kind in ("Span", "Quoted"):
+        return {"t": kind, "c": [node["c"][0], new]}
+    if kind == "Link":
+        return {"t": kind, "c": [node["c"][0], new, node["c"][2]]}
+    return {"t": kind, "c": new}
+
+
+# --------------------------------------------------------------------------- LaTeX reading
+
+
+class _Reader:
+    """A small recursive reader for the LaTeX found in bibliography fields."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def read(self, stop: str = "") -> list[Inline | str]:
+        """Read pieces (text or inline nodes) up to ``stop`` (``}`` or ``''``) or the end."""
+        text = self.text
+        pieces: list[Inline | str] = []
+        while self.pos < len(text):
+            if stop and text.startswith(stop, self.pos):
+                self.pos += len(stop)
+                return pieces
+            char = text[self.pos]
+            if char == "{":
+                self.pos += 1
+                pieces.append(self._group())
+            elif char == "}":  # unbalanced closing brace: drop it
+                self.pos += 1
+            elif char == "\\":
+                pieces.extend(self._command())
+            elif char == "$":
+                pieces.append(self._math())
+            elif text.startswith("``", self.pos):
+                self.pos += 2
+                inner = finish(self.read("''"))
+                pieces.append({"t": "Quoted", "c": [{"t": "DoubleQuote"}, inner]})
+            elif text.startswith("---", self.pos):
+                self.pos += 3
+                pieces.append("—")
+            elif text.startswith("--", self.pos):
+                self.pos += 2
+                pieces.append("–")
+            elif char == "~":
+                self.pos += 1
+                pieces.append("\u00a0")
+            elif char == "'":
+                self.pos += 1
+                pieces.append("’")
+            elif char == "`":
+                self.pos += 1
+                pieces.append("‘")
+            else:
+                end = self.pos + 1
+                while end < len(text) and text[end] not in "{}\\$`'-~":
+                    end += 1
+                pieces.append(text[self.pos : end])
+                self.pos = end
+        return pieces
+
+    def _group(self) -> Inline:
+        # {\em text} and friends switch a style on for the rest of the group.
+        match = re.compile(r"\\([A-Za-z]+)\s*").match(self.text, self.pos)
+        if match and match.group(1) in _SWITCHES:
+            self.pos = match.end()
+            inner = finish(self.read("}"))
+            return span([{"t": _SWITCHES[match.group(1)], "c": inner}])
+        return span(finish(self.read("}")))
+
+    def _argument(self) -> list[Inline]:
+        """One command argument: a braced group's content, or the next character."""
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in " \t\n":
+            self.pos += 1
+        if self.pos < len(text) and text[self.pos] == "{":
+            self.pos += 1
+            return finish(self.read("}"))
+        if self.pos < len(text):
+            self.pos += 1
+            return words(text[self.pos - 1])
+        return []
+
+    def _raw_argument(self) -> str:
+        """The source text of the next argument (for accents and URLs)."""
+        start = self.pos
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in " \t\n":
+            self.pos += 1
+        if self.pos < len(text) and text[self.pos] == "{":
+            depth = 0
+            while self.pos < len(text):
+                if text[self.pos] == "{":
+                    depth += 1
+                elif text[self.pos] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        self.pos += 1
+                        break
+                elif text[self.pos] == "\\":
+                    self.pos += 1
+                self.pos += 1
+        elif text.startswith("\\", self.pos):
+            match = re.compile(r"\\[A-Za-z]+").match(text, self.pos)
+            self.pos = match.end() if match else self.pos + 2
+        elif self.pos < len(text):
+            self.pos += 1
+        return text[start : self.pos]
+
+    def _command(self) -> list[Inline | str]:
+        text = self.text
+        self.pos += 1  # the backslash
+        if self.pos >= len(text):
+            return []
+        char = text[self.pos]
+        if not char.isalpha():
+            self.pos += 1
+            if char in _ACCENT_SYMBOLS:
+                return [latex_to_unicode("\\" + char + self._raw_argument())]
+            if char == "\\":
+                return [" "]
+            return [_ESCAPES.get(char, char)]
+        match = re.compile(r"[A-Za-z]+\*?").match(text, self.pos)
+        assert match is not None
+        name = match.group(0).rstrip("*")
+        self.pos = match.end()
+        if len(name) == 1 and name in _ACCENT_LETTERS:
+            return [latex_to_unicode("\\" + name + "{" + self._raw_argument().strip(" {}") + "}")]
+        if name in _EMPH:
+            return [{"t": "Emph", "c": self._argument()}]
+        if name in _STRONG:
+            return [{"t": "Strong", "c": self._argument()}]
+        if name == "textsc":
+            return [{"t": "SmallCaps", "c": self._argument()}]
+        if name in ("textsuperscript", "mkbibsuperscript"):
+            return [{"t": "Superscript", "c": self._argument()}]
+        if name in ("textsubscript", "mkbibsubscript"):
+            return [{"t": "Subscript", "c": self._argument()}]
+        if name in _QUOTE:
+            return [{"t": "Quoted", "c": [{"t": "DoubleQuote"}, self._argument()]}]
+        if name in ("url", "nolinkurl", "path"):
+            return [self._raw_argument().strip().strip("{}")]
+        if name in _SWITCHES:
+            return []  # a switch outside a group: nothing to wrap
+        if name in ("mkbibparens",):
+            return ["(", *self._argument(), ")"]
+        if name in ("mkbibbrackets",):
+            return ["[", *self._argument(), "]"]
+        # Letters and symbols (\ss, \o, \ldots, \LaTeX ...) and commands that keep their
+        # argument (\textup, \mbox ...): the core's decoder knows them.
+        rest = text[self.pos :]
+        if rest.startswith("{") and _takes_argument(name):
+            inner = self._argument()
+            return list(inner)
+        if self.pos < len(text) and text[self.pos] == " ":
+            self.pos += 1  # a space after a control word ends it
+        decoded = latex_to_unicode("\\" + name)
+        return [decoded] if decoded != "\\" + name else []
+
+    def _math(self) -> Inline:
+        end = self.text.find("$", self.pos + 1)
+        if end < 0:
+            self.pos += 1
+            return text_node("$")
+        formula = self.text[self.pos + 1 : end]
+        self.pos = end + 1
+        return {"t": "Math", "c": [{"t": "InlineMath"}, formula]}
+
+
+def _takes_argument(name: str) -> bool:
+    decoded = latex_to_unicode("\\" + name + "{x}")
+    return decoded == "x"
+
+
+def finish(pieces: Iterable[Inline | str]) -> list[Inline]:
+    """Join runs of text and split them into ``Str``/``Space`` nodes."""
+    out: list[Inline] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if not buffer:
+            return
+        text = "".join(buffer)
+        buffer.clear()
+        parts = _SPACE_RUN.split(text)
+        for index, part in enumerate(parts):
+            if index:
+                out.append(SPACE)
+            if part:
+                if out and out[-1]["t"] == "Str":
+                    out[-1] = text_node(out[-1]["c"] + part)
+                else:
+                    out.append(text_node(part))
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            buffer.append(piece)
+        else:
+            flush()
+            out.append(piece)
+    flush()
+    return _normalise(out)
+
+
+def _normalise(nodes: list[Inline]) -> list[Inline]:
+    """NFC text, no leading, trailing or doubled spaces."""
+    out: list[Inline] = []
+    for node in nodes:
+        if node["t"] == "Str":
+            node = text_node(unicodedata.normalize("NFC", node["c"]))
+        if node["t"] == "Space" and (not out or out[-1]["t"] == "Space"):
+            continue
+        out.append(node)
+    while out and out[-1]["t"] == "Space":
+        out.pop()
+    return out
+
+
+def latex_inlines(raw: str) -> list[Inline]:
+    """Read one BibTeX field value (LaTeX as written) into pandoc inlines."""
+    return finish(_Reader(raw.strip()).read())
+
+
+# --------------------------------------------------------------------------- case changes
+# A port of citeproc's caseTransform (the library pandoc uses), restricted to sentence
+# case, and of pandoc's protectCase, which treats braced groups as protected.
+
+_START, _START_SENTENCE, _AFTER_WORD_END, _AFTER_WORD_CHAR = range(4)
+_AFTER_SENTENCE_END, _AFTER_OTHER, _BEFORE_LAST_WORD = range(4, 7)
+_WORD_BREAKS = frozenset("-/\u2013\u2014")
+
+
+def _is_word_break(char: str) -> bool:
+    return char in _WORD_BREAKS or char.isspace()
+
+
+def _is_capitalised(chunk: str) -> bool:
+    return bool(chunk) and chunk[0].isupper() and all(c.islower() for c in chunk[1:])
+
+
+def _same_type(a: str, b: str) -> bool:
+    return (
+        (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
+        or (not a.isascii() and a.isalnum() and not b.isascii() and b.isalnum())
+        or (a.isspace() and b.isspace())
+    )
+
+
+def _split_up(text: str) -> list[str]:
+    chunks: list[str] = []
+    for char in text:
+        if chunks and _same_type(chunks[-1][0], char):
+            chunks[-1] += char
+        else:
+            chunks.append(char)
+    return chunks
+
+
+def _sentence_case(state: int, chunk: str) -> str:
+    at_start = state in (_START, _START_SENTENCE)
+    if _is_capitalised(chunk) and not at_start:
+        return chunk.lower()
+    if (_is_capitalised(chunk) or all(c.islower() for c in chunk)) and at_start:
+        lowered = chunk.lower()
+        return lowered[:1].upper() + lowered[1:]
+    return chunk
+
+
+class _CaseTransform:
+    def __init__(self, change: Callable[[int, str], str]) -> None:
+        self.change = change
+        self.state = _START
+
+    def chunk(self, text: str) -> str:
+        state = self.state
+        if text:
+            last = text[-1]
+            if last in ".?!:":
+                self.state = _AFTER_SENTENCE_END
+            elif last.isalnum():
+                self.state = _AFTER_WORD_CHAR
+            elif last.isspace() and state == _AFTER_SENTENCE_END:
+                self.state = _START_SENTENCE
+            elif _is_word_break(last):
+                self.state = _AFTER_WORD_END
+            else:
+                self.state = _AFTER_OTHER
+        return self.change(state, text) if all(c.isalnum() for c in text) else text
+
+    def top(self, nodes: list[Inline]) -> list[Inline]:
+        if (
+            len(nodes) > 1
+            and nodes[-1]["t"] == "Str"
+            and not any(map(_is_word_break, nodes[-1]["c"]))
+        ):
+            head = [self.node(n) for n in nodes[:-1]]
+            if self.state in (_AFTER_WORD_END, _START_SENTENCE, _START):
+                self.state = _BEFORE_LAST_WORD
+            return [*head, self.node(nodes[-1])]
+        return [self.node(n) for n in nodes]
+
+    def skip(self, node: Inline) -> Inline:
+        self.chunk("".join(_str_texts([node])))
+        return node
+
+    def node(self, node: Inline) -> Inline:
+        kind = node["t"]
+        if kind == "Str":
+            return text_node("".join(self.chunk(c) for c in _split_up(node["c"])))
+        if kind == "Space":
+            self.chunk(" ")
+            return node
+        if kind in ("SmallCaps", "Superscript", "Subscript"):
+            return self.skip(node)
+        if kind == "Span":
+            classes = node["c"][0][1]
+            if "nocase" in classes:
+                if self.state == _AFTER_WORD_CHAR and classes == ["nocase"]:
+                    self.skip(node)
+                    return span(node["c"][1])
+                return self.skip(node)
+            return _with_children(node, [self.node(n) for n in node["c"][1]])
+        if kind in ("Emph", "Strong", "Underline", "Strikeout", "Quoted", "Link"):
+            return _with_children(node, [self.node(n) for n in children(node)])
+        return node
+
+
+def _str_texts(nodes: Iterable[Inline]) -> Iterable[str]:
+    for node in nodes:
+        if node["t"] == "Str":
+            yield node["c"]
+        else:
+            yield from _str_texts(children(node))
+
+
+def _walk(nodes: list[Inline], change: Callable[[Inline], Inline]) -> list[Inline]:
+    """Apply ``change`` bottom-up to every node, as pandoc's ``walk`` does."""
+    out: list[Inline] = []
+    for node in nodes:
+        kids = children(node)
+        if kids:
+            node = _with_children(node, _walk(kids, change))
+        out.append(change(node))
+    return out
+
+
+def _protect(node: Inline) -> Inline:
+    if node["t"] == "Span" and node["c"][0] == ["", [], []]:
+        return span(node["c"][1], ["nocase"])
+    return node
+
+
+def _has_lowercase_word(nodes: list[Inline]) -> bool:
+    for node in nodes:
+        if node["t"] != "Str":
+            continue
+        for piece in re.split(r"([^\w\s])", node["c"]):
+            if piece and piece[0].islower():
+                return True
+    return False
+
+
+def _unprotect(node: Inline) -> Inline:
+    if node["t"] == "Span" and node["c"][0] == ["", ["nocase"], []]:
+        kids = node["c"][1]
+        return span(kids, ["nocase"]) if _has_lowercase_word(kids) else span(kids)
+    return node
+
+
+def sentence_case(nodes: list[Inline]) -> list[Inline]:
+    """Pandoc's ``unTitlecase``: sentence case, braced groups protected."""
+    protected = _walk(nodes, _protect)
+    changed = _CaseTransform(_sentence_case).top(protected)
+    return _walk(changed, _unprotect)
+
+
+def concat_with(separator: str, parts: Sequence[list[Inline]]) -> list[Inline]:
+    """Join title parts as pandoc does: ``Title: Subtitle. Addon``, no doubled punctuation."""
+    out: list[Inline] = []
+    for part in parts:
+        if not part:
+            continue
+        if not out:
+            out = list(part)
+            continue
+        last = out[-1]
+        if last["t"] == "Str" and last["c"] and last["c"][-1] in "!?.,:;":
+            out = [*out, SPACE, *part]
+        elif last["t"] == "Str":
+            out = [*out[:-1], text_node(last["c"] + separator), SPACE, *part]
+        else:
+            out = [*out, text_node(separator), SPACE, *part]
+    return out
+
+
+# --------------------------------------------------------------------------- CSL-JSON text
+
+
+def to_csl_markup(nodes: Iterable[Inline]) -> str:
+    """Inlines as a CSL-JSON rich-text string (``<i>``, ``<b>``, ``<span class="nocase">``)."""
+    parts: list[str] = []
+    for node in nodes:
+        kind = node["t"]
+        if kind == "Str":
+            parts.append(node["c"])
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif kind == "Emph":
+            parts.append(f"<i>{to_csl_markup(node['c'])}</i>")
+        elif kind == "Strong":
+            parts.append(f"<b>{to_csl_markup(node['c'])}</b>")
+        elif kind == "SmallCaps":
+            inner = to_csl_markup(node["c"])
+            parts.append(f'<span style="font-variant:small-caps;">{inner}</span>')
+        elif kind == "Superscript":
+            parts.append(f"<sup>{to_csl_markup(node['c'])}</sup>")
+        elif kind == "Subscript":
+            parts.append(f"<sub>{to_csl_markup(node['c'])}</sub>")
+        elif kind == "Span" and "nocase" in node["c"][0][1]:
+            parts.append(f'<span class="nocase">{to_csl_markup(node["c"][1])}</span>')
+        elif kind == "Quoted":
+            double = node["c"][0]["t"] == "DoubleQuote"
+            inner = to_csl_markup(node["c"][1])
+            parts.append(f"“{inner}”" if double else f"‘{inner}’")
+        elif kind == "Math":
+            parts.append(node["c"][1])
+        else:
+            parts.append(to_csl_markup(children(node)))
+    return "".join(parts)
