@@ -89,7 +89,23 @@ ENTRY_TYPES: Mapping[str, str] = {
 _ARTICLE_LIKE = frozenset({"article", "periodical", "suppperiodical", "review"})
 _CHAPTER_LIKE = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
 _NUMBER_IS_SERIES = frozenset(
-    ["book", "collection", "proceedings", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference", "bookinbook", "inbook", "incollection", "inproceedings", "inreference", "suppbook", "suppcollection"]
+    [
+        "book",
+        "collection",
+        "proceedings",
+        "reference",
+        "mvbook",
+        "mvcollection",
+        "mvproceedings",
+        "mvreference",
+        "bookinbook",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "inreference",
+        "suppbook",
+        "suppcollection",
+    ]
 )
 
 # BibLaTeX localisation keys that bibliographies use in ``type``, ``pubstate`` and
@@ -188,7 +204,8 @@ _EPRINT_URLS = {
     "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/",
     "googlebooks": "https://books.google.com?id=",
 }
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 _EDTF = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(~|\?|%)?$")
 
 
