@@ -164,6 +164,8 @@ class Section:
     title: str
     description: str = ""
     keywords: tuple[str, ...] = ()
+    # False for sections that argue from the others (a conclusion) and need no sources.
+    needs_support: bool = True
 
 
 @dataclass(frozen=True, slots=True)

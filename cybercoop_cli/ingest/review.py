@@ -118,7 +118,15 @@ def _section(item: Any, file: str) -> Section:
         title=_text(item, "title", file, required=True),
         description=_text(item, "description", file),
         keywords=_keywords(item, file),
+        needs_support=_flag(item, "needs_support", file, default=True),
     )
+
+
+def _flag(item: YamlMap, key: str, file: str, *, default: bool) -> bool:
+    value = item.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(f"'{key}' must be true or false", file=file, line=item.line_of(key))
+    return value
 
 
 def _unique(ids: list[str], data: YamlMap, key: str, file: str) -> None:

@@ -1,0 +1,111 @@
+"""The ``cybercoop`` command: the Typer app, global options, and the one error boundary.
+
+Every command module registers one small function here. Exceptions become exit codes
+in :class:`CybercoopGroup.invoke` and nowhere else: a :class:`CybercoopError` prints
+``error: FILE:LINE: message`` to stderr and exits with its code; anything else is a bug
+and exits 70 with a request to re-run with ``--debug``, which shows the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from cybercoop_cli import __version__
+from cybercoop_cli.errors import CybercoopError, ExitCode
+
+
+class CybercoopGroup(TyperGroup):
+    """Click group whose ``invoke`` is the error boundary of every command."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # usage errors and deliberate exits: Typer reports them
+        except CybercoopError as exc:
+            _report(ctx, f"error: {exc}", exc)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except Exception as exc:
+            _report(
+                ctx,
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(this is a bug in cybercoop; run again with --debug and report the traceback)",
+                exc,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _report(ctx: typer.Context, message: str, exc: BaseException) -> None:
+    if _debug(ctx):
+        traceback.print_exception(exc, file=sys.stderr)
+    typer.echo(message, err=True)
+
+
+def _debug(ctx: typer.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(isinstance(obj, dict) and obj.get("debug")) or bool(os.environ.get("CYBERCOOP_DEBUG"))
+
+
+app = typer.Typer(
+    cls=CybercoopGroup,
+    name="cybercoop",
+    help=(
+        "Literature reviews and citations from the command line.\n\n"
+        "Run it inside a review (a folder with cybercoop.yaml, or below one) or point it at "
+        "one with --project. Start with 'cybercoop review'."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cybercoop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback when something fails.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+def _register() -> None:
+    from cybercoop_cli.cli import review, sources
+
+    app.command("review")(review.review)
+    app.command("sources")(sources.sources)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cybercoop")

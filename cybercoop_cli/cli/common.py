@@ -1,0 +1,89 @@
+"""Options and helpers shared by the commands: finding the review, consoles, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cybercoop_cli.errors import ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cybercoop_cli.model import Project
+
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--project",
+        "-p",
+        help="The review's folder. Default: the nearest folder, from here upwards, holding cybercoop.yaml.",
+        show_default=False,
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bars or notices on stderr.")
+]
+
+
+def stdout_console() -> Console:
+    """A console on stdout; colour only on a terminal, and never with NO_COLOR set."""
+    from rich.console import Console
+
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Write one JSON document to stdout (UTF-8, stable key order as built)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def progress(quiet: bool, label: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on stderr, shown only on a terminal and without --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda _stage, _done, _total: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label}: {stage}", completed=done, total=total or None)
+
+        yield update
+
+
+def load(project: Path | None, quiet: bool = False) -> Project:
+    """Load the review named by --project, or the one found from the current folder."""
+    from cybercoop_cli.ingest.project import load_project
+
+    with progress(quiet, "loading") as update:
+        return load_project(project, progress=update)
+
+
+def exit_code_for(project: Project) -> int:
+    """Input errors found while loading make the command fail with the input exit code."""
+    return int(ExitCode.INPUT) if project.has_errors else int(ExitCode.OK)

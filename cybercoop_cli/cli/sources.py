@@ -1,0 +1,62 @@
+"""``cybercoop sources``: the parsed bibliography and what is wrong with it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, print_json, stdout_console
+from cybercoop_cli.errors import ExitCode, InputError
+
+
+class SourcesFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def sources(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="BibTeX/BibLaTeX files to read as one bibliography. Default: the review's references.",
+            show_default=False,
+        ),
+    ] = None,
+    project: ProjectOption = None,
+    output_format: Annotated[
+        SourcesFormat, typer.Option("--format", "-f", help="text: a table; json: one JSON document.")
+    ] = SourcesFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """List the parsed sources (key, type, authors, year, title), then every problem with its
+    file and line. Recoverable entries and fields are always kept.
+
+    Exit code 0 when the files have no errors, 3 when they do (warnings do not count).
+    """
+    from cybercoop_cli.model import Severity
+
+    if files:
+        from cybercoop_cli.ingest.bibtex import read_bibliography
+
+        missing = [f for f in files if not f.is_file()]
+        if missing:
+            raise InputError("no such file", file=str(missing[0]))
+        bibliography = read_bibliography(files)
+        found, problems = bibliography.sources, bibliography.problems
+    else:
+        loaded = load(project, quiet)
+        found = loaded.sources
+        problems = tuple(p for p in loaded.problems if p.code.startswith(("bib-", "no-references")))
+    if output_format is SourcesFormat.json:
+        from cybercoop_cli.render.jsonout import sources_json
+
+        print_json(sources_json(found, problems))
+    else:
+        from cybercoop_cli.render.terminal import render_sources
+
+        render_sources(found, problems, stdout_console())
+    failed = any(p.severity is Severity.ERROR for p in problems)
+    raise typer.Exit(int(ExitCode.INPUT if failed else ExitCode.OK))

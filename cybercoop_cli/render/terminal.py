@@ -1,0 +1,176 @@
+"""Rich renderings for the terminal: the review dashboard, the source list, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from cybercoop_cli.analysis.review import ReviewReport, SectionReport, SectionStatus
+from cybercoop_cli.model import Problem, Severity, Source
+
+STATUS_LABEL = {
+    SectionStatus.NO_SUPPORT: ("✗ no support", "bold red"),
+    SectionStatus.SINGLE_SOURCE: ("! single source", "yellow"),
+    SectionStatus.SUPPORTED: ("✓ supported", "green"),
+    SectionStatus.CONTESTED: ("± contested", "magenta"),
+}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _status(section: SectionReport) -> Text:
+    if section.status is SectionStatus.NO_SUPPORT and not section.needs_support:
+        return Text("– none needed", style="dim")
+    label, style = STATUS_LABEL[section.status]
+    return Text(label, style=style)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def render_review(report: ReviewReport, console: Console) -> None:
+    console.print(
+        Panel(
+            Group(
+                Text(report.title, style="bold"),
+                Text.assemble(("Question: ", "bold"), report.question),
+            ),
+            box=box.ROUNDED,
+            expand=True,
+        )
+    )
+    facets = Table(
+        box=box.SIMPLE_HEAD, title="Facets of the question", title_justify="left", expand=True
+    )
+    facets.add_column("facet", style="bold", no_wrap=True)
+    facets.add_column("question", ratio=1)
+    facets.add_column("claims", justify="right")
+    facets.add_column("sources", justify="right")
+    for facet in report.facets:
+        count = Text(str(facet.claim_count), style="bold red" if not facet.claim_count else "")
+        facets.add_row(facet.id, facet.question, count, str(len(facet.source_keys)))
+    console.print(facets)
+
+    sections = Table(box=box.SIMPLE_HEAD, title="Sections", title_justify="left", expand=True)
+    sections.add_column("section", no_wrap=True)
+    sections.add_column("status", no_wrap=True)
+    sections.add_column("claims", justify="right")
+    sections.add_column("sources", ratio=1)
+    for section in report.sections:
+        sections.add_row(
+            Text.assemble((section.id, "bold"), "\n", (section.title, "dim")),
+            _status(section),
+            str(len(section.claims)),
+            "\n".join(section.source_keys) or Text("—", style="dim"),
+        )
+    console.print(sections)
+
+    console.print(Text("Claims by section", style="italic"))
+    for section in report.sections:
+        if not section.claims:
+            continue
+        console.print(Text.assemble("  ", (section.id, "bold")))
+        for item in section.claims:
+            stance = item.claim.stance.value
+            console.print(
+                Padding(
+                    Text.assemble(
+                        (f"{item.source} ", "cyan"),
+                        (f"[{stance}] ", "dim"),
+                        _clip(item.claim.text, 160),
+                    ),
+                    (0, 0, 0, 4),
+                )
+            )
+    console.print()
+
+    if report.suggestions:
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title="Untagged claims, with suggested links",
+            title_justify="left",
+            expand=True,
+        )
+        table.add_column("where", no_wrap=True)
+        table.add_column("claim", ratio=1)
+        table.add_column("suggestion", no_wrap=True)
+        for suggestion in report.suggestions:
+            where = (
+                f"{suggestion.file}:{suggestion.claim.line}"
+                if suggestion.claim.line
+                else suggestion.file
+            )
+            if suggestion.target:
+                hint = Text(
+                    f"{suggestion.kind}: {suggestion.target} ({suggestion.score:g})", style="green"
+                )
+            else:
+                hint = Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim")
+            table.add_row(where, _clip(suggestion.claim.text, 120), hint)
+        console.print(table)
+
+    if report.unused_sources:
+        console.print(Text("Sources without a note", style="italic"))
+        for key in report.unused_sources:
+            console.print(f"  {escape(key)}", highlight=False)
+        console.print()
+
+    if report.problems:
+        render_problems(report.problems, console)
+
+    if report.next_steps:
+        console.print(Text("Next steps", style="bold"))
+        for number, step in enumerate(report.next_steps, start=1):
+            console.print(Padding(Text(f"{number}. {step.message}"), (0, 0, 0, 2)))
+        console.print()
+    console.print(
+        Text(
+            f"{report.source_count} sources · {report.note_count} notes · {report.claim_count} claims · "
+            f"{len(report.problems)} problems",
+            style="dim",
+        )
+    )
+
+
+def render_problems(problems: Sequence[Problem], console: Console) -> None:
+    console.print(Text(f"Problems ({len(problems)})", style="bold"))
+    for problem in problems:
+        console.print(
+            Text.assemble(
+                ("  ", ""),
+                (problem.severity.value, SEVERITY_STYLE[problem.severity]),
+                " ",
+                (problem.location(), "bold"),
+                ": ",
+                problem.message,
+            )
+        )
+    console.print()
+
+
+def render_sources(
+    sources: Sequence[Source], problems: Sequence[Problem], console: Console
+) -> None:
+    table = Table(box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("key", style="cyan", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("authors", ratio=1)
+    table.add_column("year", no_wrap=True)
+    table.add_column("title", ratio=2)
+    for source in sources:
+        names = [p.surname for p in source.names]
+        authors = ", ".join(names[:3]) + (
+            " et al." if len(names) > 3 or source.authors_truncated else ""
+        )
+        table.add_row(source.key, source.entry_type, authors, str(source.year or "—"), source.title)
+    console.print(table)
+    if problems:
+        render_problems(problems, console)
+    console.print(Text(f"{len(sources)} sources · {len(problems)} problems", style="dim"))
