@@ -89,7 +89,7 @@ ENTRY_TYPES: Mapping[str, str] = {
 _ARTICLE_LIKE = frozenset({"article", "periodical", "suppperiodical", "review"})
 _CHAPTER_LIKE = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
 _NUMBER_IS_SERIES = frozenset(
-    [
+    {
         "book",
         "collection",
         "proceedings",
@@ -105,7 +105,8 @@ _NUMBER_IS_SERIES = frozenset(
         "inreference",
         "suppbook",
         "suppcollection",
-    ]
+        ,
+    }
 )
 
 # BibLaTeX localisation keys that bibliographies use in ``type``, ``pubstate`` and
