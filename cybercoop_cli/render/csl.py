@@ -105,7 +105,6 @@ _NUMBER_IS_SERIES = frozenset(
         "inreference",
         "suppbook",
         "suppcollection",
-        ,
     }
 )
 
