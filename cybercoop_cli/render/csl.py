@@ -24,7 +24,6 @@ from cybercoop_cli.render.richtext import (
     concat_with,
     latex_inlines,
     sentence_case,
-    span,
     stringify,
     text_node,
     to_csl_markup,
@@ -373,6 +372,9 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
     """A person as a CSL name; the particle drops (biblatex's default) unless ``useprefix``."""
     if person.literal:
         return {"literal": person.literal}
+    person = Person(
+        *(_smart(part) for part in (person.family, person.given, person.particle, person.suffix))
+    )
     name: dict[str, str] = {}
     if person.family:
         name["family"] = person.family
@@ -385,7 +387,9 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
     return name
 
 
-_JOINED_INITIALS = re.compile(r"(?<![^\s.])([A-Z])\.(?=[A-Z]\.?(?:\s|$|[A-Z]))")
+def _smart(text: str) -> str:
+    """Apostrophes as pandoc's LaTeX reader types them (O'Meara -> O’Meara)."""
+    return text.replace("'", "’")
 
 
 def _space_initials(given: str) -> str:
@@ -606,11 +610,14 @@ def to_csl(source: Source) -> CslItem:
     )
     if container_short is not None:
         rich["container-title-short"] = container_short
-    series = f.title("series")
+    series = f.get("series")
     if series is not None:
+        # Keys resolve before the case change: {newseries} gives "New series".
         series = _resolve_keys(series)
+        if f.untitlecase:
+            series = sentence_case(series)
         if len(series) == 1 and series[0]["t"] == "Str" and re.fullmatch(r"-?\d+", series[0]["c"]):
-            series = words(f"{_ordinal(series[0]['c'])} ser.")
+            series = words(f"{_ordinal(series[0]['c'])} series")
         rich["collection-title"] = series
     short = _short_title(f, title, subtitle, addon, has_main, is_chapter)
     if short is not None:
@@ -764,8 +771,3 @@ def _parse_people(raw: str) -> tuple[tuple[Person, ...], bool]:
 
 def to_csl_items(sources: Iterable[Source]) -> list[CslItem]:
     return [to_csl(source) for source in sources]
-
-
-def protected(text: str) -> list[Inline]:
-    """Plain text as inlines protected from case changes (for titles typed in notes)."""
-    return [span(words(text), ["nocase"])]

@@ -29,6 +29,9 @@ _ACCENT_LETTERS = frozenset("uvHckrdbt")
 _ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", " ": " "}
 _EMPH = frozenset({"emph", "textit", "textsl", "mkbibemph", "mkbibitalic"})
 _STRONG = frozenset({"textbf", "mkbibbold"})
+# biblatex's wrappers expand to a braced group, so pandoc reads them as protected.
+_GROUPED = frozenset({"mkbibemph", "mkbibitalic", "mkbibbold", "mkbibquote", "enquote"})
+_SYMBOL_COMMANDS = {"hyphen": "-", "textnumero": "№", "textsection": "§"}
 _QUOTE = frozenset({"mkbibquote", "enquote", "mkbibenquote"})
 _SWITCHES = {"em": "Emph", "it": "Emph", "itshape": "Emph", "sl": "Emph", "bf": "Strong"}
 _SWITCHES.update({"bfseries": "Strong", "sc": "SmallCaps", "scshape": "SmallCaps"})
@@ -217,6 +220,13 @@ class _Reader:
         assert match is not None
         name = match.group(0).rstrip("*")
         self.pos = match.end()
+        if name in _GROUPED:
+            self.pos -= len(match.group(0))
+            self.pos -= 1
+            return [span(finish(self._formatted(name)))]
+        if name in _SYMBOL_COMMANDS:
+            self._skip_space()
+            return [_SYMBOL_COMMANDS[name]]
         if len(name) == 1 and name in _ACCENT_LETTERS:
             return [latex_to_unicode("\\" + name + "{" + self._raw_argument().strip(" {}") + "}")]
         if name in _EMPH:
@@ -245,10 +255,24 @@ class _Reader:
         if rest.startswith("{") and _takes_argument(name):
             inner = self._argument()
             return list(inner)
-        if self.pos < len(text) and text[self.pos] == " ":
-            self.pos += 1  # a space after a control word ends it
+        self._skip_space()
         decoded = latex_to_unicode("\\" + name)
         return [decoded] if decoded != "\\" + name else []
+
+    def _skip_space(self) -> None:
+        """White space after a control word only ends the word."""
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def _formatted(self, name: str) -> list[Inline | str]:
+        """Read ``\\name{...}`` again as the plain command (without the group wrapper)."""
+        match = re.compile(r"\\[A-Za-z]+\*?").match(self.text, self.pos)
+        assert match is not None
+        self.pos = match.end()
+        if name in _QUOTE:
+            return [{"t": "Quoted", "c": [{"t": "DoubleQuote"}, self._argument()]}]
+        kind = "Strong" if name in _STRONG else "Emph"
+        return [{"t": kind, "c": self._argument()}]
 
     def _math(self) -> Inline:
         end = self.text.find("$", self.pos + 1)
