@@ -23,6 +23,7 @@ from cybercoop_cli.render.richtext import (
     Inline,
     concat_with,
     latex_inlines,
+    protect_case,
     sentence_case,
     stringify,
     text_node,
@@ -314,6 +315,11 @@ class _Fields:
         value = self.raw.get(name)
         return None if value is None else latex_inlines(value)
 
+    def periodical(self, name: str) -> list[Inline] | None:
+        """A journal's title: case protected by braces, never changed (any language)."""
+        inlines = self.get(name)
+        return None if inlines is None else protect_case(inlines)
+
     def title(self, name: str) -> list[Inline] | None:
         inlines = self.get(name)
         if inlines is None:
@@ -334,11 +340,7 @@ class _Fields:
                 and inlines[index + 1] == text_node("and")
                 and inlines[index + 2]["t"] == "Space"
             ):
-                out = (
-                    [*out[:-1], text_node(out[-1]["c"] + ";"), {"t": "Space"}]
-                    if out and out[-1]["t"] == "Str"
-                    else [*out, text_node(";"), {"t": "Space"}]
-                )
+                out = [*out, text_node(";"), {"t": "Space"}]
                 index += 3
                 continue
             out.append(inlines[index])
@@ -582,21 +584,21 @@ def to_csl(source: Source) -> CslItem:
                 ".", [concat_with(":", [volume_title, volume_sub]), volume_addon]
             )
     container = (
-        (f.get("title") if is_periodical else None)
+        (f.periodical("title") if is_periodical else None)
         or (f.title("maintitle") if is_chapter else None)
         or (f.title("booktitle") if is_chapter else None)
-        or f.get("journaltitle")
-        or f.get("journal")
+        or f.periodical("journaltitle")
+        or f.periodical("journal")
     )
     container_sub = (
-        (f.get("subtitle") if is_periodical else None)
+        (f.periodical("subtitle") if is_periodical else None)
         or (f.title("mainsubtitle") if is_chapter else None)
         or (f.title("booksubtitle") if is_chapter else None)
-        or f.get("journalsubtitle")
+        or f.periodical("journalsubtitle")
         or []
     )
     container_addon = (
-        (f.get("titleaddon") if is_periodical else None)
+        (f.periodical("titleaddon") if is_periodical else None)
         or (f.title("maintitleaddon") if is_chapter else None)
         or (f.title("booktitleaddon") if is_chapter else None)
         or []
@@ -605,9 +607,9 @@ def to_csl(source: Source) -> CslItem:
         rich["container-title"] = concat_with(
             ".", [concat_with(":", [container, container_sub]), container_addon]
         )
-    container_short = (f.get("shorttitle") if is_periodical and not has_main else None) or f.get(
-        "shortjournal"
-    )
+    container_short = (
+        f.get("shorttitle") if is_periodical and not has_main else None
+    ) or f.periodical("shortjournal")
     if container_short is not None:
         rich["container-title-short"] = container_short
     series = f.get("series")

@@ -338,6 +338,11 @@ def latex_inlines(raw: str) -> list[Inline]:
     return finish(_Reader(raw.strip()).read())
 
 
+def protect_case(nodes: list[Inline]) -> list[Inline]:
+    """Mark braced groups ``nocase`` when they hold a lowercase word (pandoc's protectCase)."""
+    return _walk(_walk(nodes, _protect), _unprotect)
+
+
 # --------------------------------------------------------------------------- case changes
 # A port of citeproc's caseTransform (the library pandoc uses), restricted to sentence
 # case, and of pandoc's protectCase, which treats braced groups as protected.
