@@ -88,7 +88,12 @@ class UnknownKeyError(InputError):
     """A citation key that is not in the bibliography."""
 
     def __init__(
-        self, key: str, suggestion: str | None = None, *, file: str | None = None, line: int | None = None
+        self,
+        key: str,
+        suggestion: str | None = None,
+        *,
+        file: str | None = None,
+        line: int | None = None,
     ):
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         super().__init__(f"unknown source key '{key}'{hint}", file=file, line=line)

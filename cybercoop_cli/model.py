@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem or finding is; ordered from least to most severe."""
 
     INFO = "info"
@@ -27,7 +27,7 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     """How a claim bears on the section it is tagged to."""
 
     SUPPORTS = "supports"

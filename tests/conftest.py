@@ -49,4 +49,12 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
         return
     expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from {path}; regenerate with CYBERCOOP_REGEN_GOLDEN=1"
+    assert actual == expected, (
+        f"output differs from {path}; regenerate with CYBERCOOP_REGEN_GOLDEN=1"
+    )
+
+
+@pytest.fixture
+def golden() -> object:
+    """The golden-file comparison, as a fixture: ``golden("name.txt", text)``."""
+    return assert_golden

@@ -21,13 +21,7 @@ SUGGEST_THRESHOLD = 45.0
 SCORER_NAME = "rapidfuzz.fuzz.token_set_ratio"
 
 _STOPWORDS = frozenset(
-    """a about above after again against all also an and any are as at be because been
-    before being between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers him his how i if in into is it its
-    itself just more most much must no nor not now of off on once only or other our ours out
-    over own same she should so some such than that the their theirs them then there these
-    they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your one two many often""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "more", "most", "much", "must", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "one", "two", "many", "often"]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -70,11 +64,16 @@ def suggest_links(notes: Sequence[Note], review: Review) -> list[Suggestion]:
     if not wanted:
         return []
     section_ids = [s.id for s in review.sections]
-    section_texts = [normalise(" ".join((s.title, s.description, *s.keywords))) for s in review.sections]
+    section_texts = [
+        normalise(" ".join((s.title, s.description, *s.keywords))) for s in review.sections
+    ]
     facet_ids = [f.id for f in review.facets]
     facet_texts = [normalise(" ".join((f.question, *f.keywords))) for f in review.facets]
     suggestions: list[Suggestion] = []
-    for kind, ids, texts in (("section", section_ids, section_texts), ("facet", facet_ids, facet_texts)):
+    for kind, ids, texts in (
+        ("section", section_ids, section_texts),
+        ("facet", facet_ids, facet_texts),
+    ):
         rows = [(note, claim) for note, claim, k in wanted if k == kind]
         if not rows:
             continue
@@ -83,7 +82,9 @@ def suggest_links(notes: Sequence[Note], review: Review) -> list[Suggestion]:
             best = max(range(len(ids)), key=lambda i: row[i])
             score = float(row[best])
             target = ids[best] if score >= SUGGEST_THRESHOLD else None
-            suggestions.append(Suggestion(note.key, claim, note.file, kind, target, round(score, 1)))
+            suggestions.append(
+                Suggestion(note.key, claim, note.file, kind, target, round(score, 1))
+            )
     return suggestions
 
 

@@ -6,13 +6,13 @@ This is what ``cybercoop review`` shows. It returns plain data; renderers format
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from cybercoop_cli.analysis.links import Suggestion, suggest_links
 from cybercoop_cli.model import Claim, Problem, Project, Severity, Stance
 
 
-class SectionStatus(str, Enum):
+class SectionStatus(StrEnum):
     NO_SUPPORT = "no-support"
     SINGLE_SOURCE = "single-source"
     SUPPORTED = "supported"
@@ -170,11 +170,17 @@ def _next_steps(
     for facet in facets:
         if facet.claim_count == 0:
             steps.append(
-                NextStep("cover-facet", facet.id, f"No claim addresses the facet '{facet.id}' yet: {facet.question}")
+                NextStep(
+                    "cover-facet",
+                    facet.id,
+                    f"No claim addresses the facet '{facet.id}' yet: {facet.question}",
+                )
             )
     for section in sections:
         if section.status is SectionStatus.CONTESTED:
-            contesting = sorted({c.source for c in section.claims if c.claim.stance is Stance.CONTESTS})
+            contesting = sorted(
+                {c.source for c in section.claims if c.claim.stance is Stance.CONTESTS}
+            )
             steps.append(
                 NextStep(
                     "answer-critique",

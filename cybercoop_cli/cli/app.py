@@ -24,7 +24,7 @@ from cybercoop_cli.errors import CybercoopError, ExitCode
 class CybercoopGroup(TyperGroup):
     """Click group whose ``invoke`` is the error boundary of every command."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):
@@ -55,7 +55,9 @@ def _report(ctx: typer.Context, message: str, exc: BaseException) -> None:
 
 def _debug(ctx: typer.Context) -> bool:
     obj = ctx.find_root().obj
-    return bool(isinstance(obj, dict) and obj.get("debug")) or bool(os.environ.get("CYBERCOOP_DEBUG"))
+    return bool(isinstance(obj, dict) and obj.get("debug")) or bool(
+        os.environ.get("CYBERCOOP_DEBUG")
+    )
 
 
 app = typer.Typer(
@@ -97,10 +99,11 @@ def _main(
 
 
 def _register() -> None:
-    from cybercoop_cli.cli import review, sources
+    from cybercoop_cli.cli import export, review, sources
 
     app.command("review")(review.review)
     app.command("sources")(sources.sources)
+    app.command("export")(export.export)
 
 
 _register()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -17,7 +17,7 @@ from cybercoop_cli.cli.common import (
 )
 
 
-class ReviewFormat(str, Enum):
+class ReviewFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -26,7 +26,9 @@ def review(
     project: ProjectOption = None,
     output_format: Annotated[
         ReviewFormat,
-        typer.Option("--format", "-f", help="text: the dashboard; json: the same as one JSON document."),
+        typer.Option(
+            "--format", "-f", help="text: the dashboard; json: the same as one JSON document."
+        ),
     ] = ReviewFormat.text,
     quiet: QuietOption = False,
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, print_jso
 from cybercoop_cli.errors import ExitCode, InputError
 
 
-class SourcesFormat(str, Enum):
+class SourcesFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -27,7 +27,8 @@ def sources(
     ] = None,
     project: ProjectOption = None,
     output_format: Annotated[
-        SourcesFormat, typer.Option("--format", "-f", help="text: a table; json: one JSON document.")
+        SourcesFormat,
+        typer.Option("--format", "-f", help="text: a table; json: one JSON document."),
     ] = SourcesFormat.text,
     quiet: QuietOption = False,
 ) -> None:

@@ -46,13 +46,7 @@ MONTHS = {
 
 # BibTeX and BibLaTeX entry types; anything else is kept and reported as a warning.
 KNOWN_TYPES = frozenset(
-    """article book mvbook inbook bookinbook suppbook booklet collection mvcollection
-    incollection suppcollection dataset manual misc online electronic www patent periodical
-    suppperiodical proceedings mvproceedings inproceedings conference reference mvreference
-    inreference report techreport mastersthesis phdthesis thesis unpublished software
-    artwork audio bibnote commentary image jurisdiction legislation legal letter movie music
-    performance review standard video set xdata customa customb customc customd custome
-    customf unpublished""".split()
+    ["article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection", "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online", "electronic", "www", "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings", "conference", "reference", "mvreference", "inreference", "report", "techreport", "mastersthesis", "phdthesis", "thesis", "unpublished", "software", "artwork", "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter", "movie", "music", "performance", "review", "standard", "video", "set", "xdata", "customa", "customb", "customc", "customd", "custome", "customf", "unpublished"]
 )
 
 # biblatex aliases: which field a BibTeX-era name stands for.
@@ -68,7 +62,9 @@ _PARENT_TITLE_AS = {
     "inreference": "booktitle",
     "suppcollection": "booktitle",
 }
-_NOT_INHERITED = frozenset({"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label"})
+_NOT_INHERITED = frozenset(
+    {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label"}
+)
 
 _IDENT = re.compile(r"[A-Za-z_][\w:.+/-]*")
 _FIELD_START = re.compile(r"\s*([A-Za-z_][\w:.+/-]*)\s*=", re.ASCII)
@@ -99,7 +95,9 @@ def read_bibliography(paths: Sequence[Path], *, display_root: Path | None = None
         try:
             text, encoding_problem = read_text(path)
         except OSError as exc:
-            problems.append(Problem(name, None, f"cannot read file: {exc.strerror}", "bib-unreadable"))
+            problems.append(
+                Problem(name, None, f"cannot read file: {exc.strerror}", "bib-unreadable")
+            )
             continue
         if encoding_problem:
             problems.append(Problem(name, None, encoding_problem, "bib-encoding", Severity.WARNING))
@@ -143,29 +141,30 @@ def _display(path: Path, root: Path | None) -> str:
 
 
 def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[Problem]]:
-    import bibtexparser
     from bibtexparser import model as bmodel
+    from bibtexparser.entrypoint import parse_string
 
     problems: list[Problem] = []
     # bibtexparser logs parse failures itself; we report them, with line numbers, instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = parse_string(text, parse_stack=[])
     entries: list[_RawEntry] = []
     macros: dict[str, str] = {}
     blocks = list(library.blocks)
     # bibtexparser cuts a failed block's text where parsing stopped; recovery needs the
     # whole of it, up to the next real block.
-    starts = [b.start_line for b in blocks if not isinstance(b, bmodel.ImplicitComment)]
+    starts = [b.start_line or 0 for b in blocks if not isinstance(b, bmodel.ImplicitComment)]
     line_offsets = _line_offsets(text)
 
     def full_raw(block: bmodel.Block) -> str:
-        begin = line_offsets[min(block.start_line, len(line_offsets) - 1)]
-        later = [s for s in starts if s > block.start_line]
+        first = block.start_line or 0
+        begin = line_offsets[min(first, len(line_offsets) - 1)]
+        later = [s for s in starts if s > first]
         end = line_offsets[later[0]] if later and later[0] < len(line_offsets) else len(text)
         return text[begin:end]
 
     for block in blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, bmodel.Entry):
             entry = _RawEntry(block.key, block.entry_type.lower(), name, line)
             for fld in block.fields:
@@ -183,7 +182,7 @@ def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[
             if recovered is not None:
                 entries.append(recovered)
         elif isinstance(block, bmodel.ParsingFailedBlock):
-            if block.raw.lstrip().startswith("@"):
+            if (block.raw or "").lstrip().startswith("@"):
                 recovered = _rescan(full_raw(block), name, line, problems)
                 if recovered is not None:
                     entries.append(recovered)
@@ -349,7 +348,9 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
     if entry_type in {"comment", "preamble", "string"}:
         return None
     if not key:
-        problems.append(Problem(name, line, f"@{entry_type} entry without a key skipped", "bib-syntax"))
+        problems.append(
+            Problem(name, line, f"@{entry_type} entry without a key skipped", "bib-syntax")
+        )
         return None
     entry = _RawEntry(key, entry_type, name, line)
     pos = head.end()
@@ -434,7 +435,9 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
 _EMBEDDED_FIELD = re.compile(r",\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
 
 
-def _store_recovered(entry: _RawEntry, name: str, value: str, line: int, problems: list[Problem]) -> None:
+def _store_recovered(
+    entry: _RawEntry, name: str, value: str, line: int, problems: list[Problem]
+) -> None:
     value = value.strip()
     if value.startswith("{") and not value.endswith("}"):
         value = value + "}"
@@ -496,7 +499,9 @@ def _inherit_crossrefs(
             folded = parent_key.strip().lower()
             if folded in chain or folded == entry.key.lower():
                 problems.append(
-                    Problem(entry.file, entry.line, f"crossref cycle at '{parent_key}'", "bib-crossref")
+                    Problem(
+                        entry.file, entry.line, f"crossref cycle at '{parent_key}'", "bib-crossref"
+                    )
                 )
                 break
             chain.append(folded)

@@ -165,6 +165,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
+_MATH = re.compile(r"(?<!\\)\$[^$]{1,500}(?<!\\)\$")
 _NEEDS_WORK = re.compile(r"[\\{}~]|--|``|''")
 _SPACE = re.compile(r"\s+")
 
@@ -209,14 +210,15 @@ def latex_to_unicode(text: str) -> str:
     if not _NEEDS_WORK.search(text):
         return _SPACE.sub(" ", text).strip() if ("  " in text or "\n" in text) else text.strip()
     out = text
+    if "$" in out:
+        # Math first, whole, before the text pass could read \\alpha as a word.
+        out = _MATH.sub(lambda m: _fallback(m.group(0)), out)
     # Nested braces ({\"{u}} inside {...}) need more than one pass; each pass removes a level.
     for _ in range(8):
         new = _TOKEN.sub(_replace, out)
         if new == out:
             break
         out = new
-    if "$" in out:
-        out = _fallback(out)
     for parked, char in _PARKED.items():
         out = out.replace(parked, char)
     out = unicodedata.normalize("NFC", out)

@@ -56,7 +56,9 @@ def read_note(path: Path, display: str) -> tuple[Note | None, list[Problem]]:
     except InputError as exc:
         return None, [Problem(display, None, exc.message, "note-too-large")]
     except OSError as exc:
-        return None, [Problem(display, None, f"cannot read note: {exc.strerror}", "note-unreadable")]
+        return None, [
+            Problem(display, None, f"cannot read note: {exc.strerror}", "note-unreadable")
+        ]
     problems: list[Problem] = []
     if warning:
         problems.append(Problem(display, None, warning, "note-encoding", Severity.WARNING))
@@ -73,9 +75,7 @@ def read_note(path: Path, display: str) -> tuple[Note | None, list[Problem]]:
     return parsed, problems
 
 
-def parse_note(
-    text: str, file: str, *, is_markdown: bool
-) -> tuple[Note, list[Problem]] | None:
+def parse_note(text: str, file: str, *, is_markdown: bool) -> tuple[Note, list[Problem]] | None:
     """Parse a note's text; raise :class:`InputError` when it cannot be read at all."""
     body = ""
     first_line = 1
@@ -95,7 +95,9 @@ def parse_note(
         yaml_text = text
     data = load_yaml(yaml_text, file=file, first_line=first_line)
     if not isinstance(data, YamlMap):
-        raise InputError("the note's YAML must be a mapping with at least 'key'", file=file, line=first_line)
+        raise InputError(
+            "the note's YAML must be a mapping with at least 'key'", file=file, line=first_line
+        )
     return _build(data, body, file)
 
 
@@ -208,7 +210,9 @@ def _claims(data: YamlMap, file: str, problems: list[Problem]) -> Iterable[Claim
         )
 
 
-def _merged(item: YamlMap, names: tuple[str, ...], file: str, problems: list[Problem]) -> tuple[str, ...]:
+def _merged(
+    item: YamlMap, names: tuple[str, ...], file: str, problems: list[Problem]
+) -> tuple[str, ...]:
     values: list[str] = []
     for name in names:
         if name in item:
@@ -216,14 +220,18 @@ def _merged(item: YamlMap, names: tuple[str, ...], file: str, problems: list[Pro
     return tuple(dict.fromkeys(values))
 
 
-def _strings(value: Any, line: int, name: str, file: str, problems: list[Problem]) -> tuple[str, ...]:
+def _strings(
+    value: Any, line: int, name: str, file: str, problems: list[Problem]
+) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str | int):
         return tuple(part.strip() for part in str(value).split(",") if part.strip())
     if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
         return tuple(str(v).strip() for v in value if str(v).strip())
-    problems.append(Problem(file, line, f"'{name}' must be a word or a list of words", "note-schema"))
+    problems.append(
+        Problem(file, line, f"'{name}' must be a word or a list of words", "note-schema")
+    )
     return ()
 
 

@@ -55,7 +55,9 @@ def load_project(
     root = review.root
     problems: list[Problem] = []
 
-    bib_files = list(iter_bib_files(review.references_dir)) if review.references_dir.is_dir() else []
+    bib_files = (
+        list(iter_bib_files(review.references_dir)) if review.references_dir.is_dir() else []
+    )
     if not bib_files:
         problems.append(
             Problem(
@@ -82,7 +84,9 @@ def load_project(
 
     keys = [source.key for source in bibliography.sources]
     problems.extend(check_notes(notes, review, keys))
-    return Project(review=review, sources=bibliography.sources, notes=tuple(notes), problems=tuple(problems))
+    return Project(
+        review=review, sources=bibliography.sources, notes=tuple(notes), problems=tuple(problems)
+    )
 
 
 def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:

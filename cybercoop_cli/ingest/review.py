@@ -24,7 +24,11 @@ def read_review(path: Path) -> Review:
         raise InputError(f"cannot read the review file: {exc.strerror}", file=name) from None
     data = load_yaml(text, file=name)
     if not isinstance(data, YamlMap):
-        raise InputError("the review file must be a mapping (title:, question:, sections: ...)", file=name, line=1)
+        raise InputError(
+            "the review file must be a mapping (title:, question:, sections: ...)",
+            file=name,
+            line=1,
+        )
     root = path.parent
     title = _text(data, "title", name, required=True)
     question = _text(data, "question", name, required=True)
@@ -34,7 +38,9 @@ def read_review(path: Path) -> Review:
     _unique([s.id for s in sections], data, "sections", name)
     thresholds = data.get("thresholds") or {}
     if not isinstance(thresholds, dict):
-        raise InputError("'thresholds' must be a mapping", file=name, line=data.line_of("thresholds"))
+        raise InputError(
+            "'thresholds' must be a mapping", file=name, line=data.line_of("thresholds")
+        )
     old_years = thresholds.get("old_source_years", 10)
     if not isinstance(old_years, int) or old_years < 0:
         raise InputError(
@@ -94,7 +100,7 @@ def _ident(item: YamlMap, file: str, what: str) -> str:
 def _keywords(item: YamlMap, file: str) -> tuple[str, ...]:
     value = item.get("keywords") or []
     if isinstance(value, str):
-        value = [v for v in value.split(",")]
+        value = list(value.split(","))
     if not isinstance(value, list):
         raise InputError("'keywords' must be a list", file=file, line=item.line_of("keywords"))
     return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
@@ -133,5 +139,7 @@ def _unique(ids: list[str], data: YamlMap, key: str, file: str) -> None:
     seen: set[str] = set()
     for ident in ids:
         if ident in seen:
-            raise InputError(f"{key}: id '{ident}' is used twice", file=file, line=data.line_of(key))
+            raise InputError(
+                f"{key}: id '{ident}' is used twice", file=file, line=data.line_of(key)
+            )
         seen.add(ident)

@@ -101,19 +101,23 @@ def render_review(report: ReviewReport, console: Console) -> None:
         table.add_column("where", no_wrap=True)
         table.add_column("claim", ratio=1)
         table.add_column("suggestion", no_wrap=True)
+        rows: dict[tuple[str, int | None, str], list[Text]] = {}
         for suggestion in report.suggestions:
-            where = (
-                f"{suggestion.file}:{suggestion.claim.line}"
-                if suggestion.claim.line
-                else suggestion.file
+            row = rows.setdefault(
+                (suggestion.file, suggestion.claim.line, suggestion.claim.text), []
             )
             if suggestion.target:
-                hint = Text(
-                    f"{suggestion.kind}: {suggestion.target} ({suggestion.score:g})", style="green"
+                row.append(
+                    Text(
+                        f"{suggestion.kind}: {suggestion.target} ({suggestion.score:g})",
+                        style="green",
+                    )
                 )
             else:
-                hint = Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim")
-            table.add_row(where, _clip(suggestion.claim.text, 120), hint)
+                row.append(Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim"))
+        for (file, line, text), hints in rows.items():
+            where = f"{file}:{line}" if line else file
+            table.add_row(where, _clip(text, 120), Text("\n").join(hints))
         console.print(table)
 
     if report.unused_sources:

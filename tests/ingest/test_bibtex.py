@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from cybercoop_cli.ingest.bibtex import normalise_doi, parse_names, read_bibliography
+from cybercoop_cli.model import Person, Severity
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_macros_across_files_and_concatenation(tmp_path: Path) -> None:
+    macros = write(tmp_path, "a-macros.bib", '@string{jo = "Journal of Tests"}\n')
+    entries = write(
+        tmp_path,
+        "b-entries.bib",
+        '@article{k, title = {T}, journal = jo # " Part B", year = 2020, month = oct}\n',
+    )
+    bib = read_bibliography([macros, entries])
+    (source,) = bib.sources
+    assert source.container == "Journal of Tests Part B"
+    assert source.fields["month"] == "10"
+    assert not bib.problems
+
+
+def test_unknown_macro_is_reported_with_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.bib", "@misc{k,\n  title = {T},\n  journal = nosuch,\n}\n")
+    bib = read_bibliography([path])
+    (problem,) = bib.problems
+    assert (problem.line, problem.code, problem.severity) == (
+        3,
+        "bib-unknown-macro",
+        Severity.WARNING,
+    )
+    assert bib.sources[0].container == "nosuch"
+
+
+def test_missing_comma_keeps_both_fields(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@article{k,\n  title = {A title}\n  doi = {10.1/x},\n  year = 2020\n  pages = {1--2},\n}\n",
+    )
+    bib = read_bibliography([path])
+    (source,) = bib.sources
+    assert source.title == "A title"
+    assert source.doi == "10.1/x"
+    assert source.year == 2020
+    assert source.pages == "1–2"
+    codes = [(p.code, p.line) for p in bib.problems]
+    assert codes == [("bib-missing-comma", 3), ("bib-missing-comma", 5)]
+
+
+def test_line_without_equals_keeps_the_rest_of_the_entry_and_the_next(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@article{a,\n  title = {Broken},\n  doi:10.1177/1747,\n  year = {2021},\n}\n"
+        "@book{b, title = {Fine}, year = 1999}\n",
+    )
+    bib = read_bibliography([path])
+    by_key = bib.by_key()
+    assert by_key["a"].title == "Broken" and by_key["a"].year == 2021
+    assert by_key["b"].title == "Fine"
+    (problem,) = bib.problems
+    assert (problem.code, problem.line) == ("bib-missing-equals", 3)
+    assert "doi:10.1177/1747" in problem.message
+
+
+def test_unbalanced_brace_and_unclosed_entry(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@article{a, author={X}, title = {open {brace}, year={2020}}\n"
+        "@misc{b, title = {next}}\n"
+        "@misc{c, title = {never closed},\n",
+    )
+    bib = read_bibliography([path])
+    by_key = bib.by_key()
+    assert set(by_key) == {"a", "b", "c"}
+    assert by_key["a"].year == 2020 and by_key["a"].title == "open brace"
+    assert by_key["c"].title == "never closed"
+    codes = {(p.code, p.line) for p in bib.problems}
+    assert ("bib-unbalanced", 1) in codes
+    assert ("bib-unclosed-entry", 3) in codes
+
+
+def test_duplicate_key_reported_first_kept(tmp_path: Path) -> None:
+    one = write(tmp_path, "1.bib", "@book{k, title = {First}}\n")
+    two = write(tmp_path, "2.bib", "\n@book{K, title = {Second}}\n")
+    bib = read_bibliography([one, two])
+    assert [s.title for s in bib.sources] == ["First"]
+    (problem,) = bib.problems
+    assert problem.code == "bib-duplicate-key" and problem.line == 2
+    assert problem.file.endswith("2.bib")
+
+
+def test_crossref_inheritance(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@incollection{ch, author = {A, B}, title = {Chapter}, crossref = {book}, pages = {1--9}}\n"
+        "@collection{book, editor = {E, F}, title = {The Book}, publisher = {P}, year = 2001}\n",
+    )
+    source = read_bibliography([path]).by_key()["ch"]
+    assert source.container == "The Book"
+    assert source.publisher == "P"
+    assert source.year == 2001
+    assert [e.family for e in source.editors] == ["E"]
+    assert source.title == "Chapter"
+
+
+def test_biblatex_date_and_journaltitle(tmp_path: Path) -> None:
+    path = write(tmp_path, "x.bib", "@article{k, journaltitle = {J}, date = {2019-03-02}}\n")
+    source = read_bibliography([path]).sources[0]
+    assert (source.year, source.date, source.container) == (2019, "2019-03-02", "J")
+
+
+def test_names() -> None:
+    people, truncated = parse_names(
+        r"van der Berg, Jan and Reagle, Jr., Joseph M. and {World Health Organization} and M{\"u}ller, Hans and others"
+    )
+    assert truncated
+    assert people[0] == Person(family="Berg", given="Jan", particle="van der")
+    assert people[0].surname == "van der Berg"
+    assert people[1] == Person(family="Reagle", given="Joseph M.", suffix="Jr.")
+    assert people[2].literal == "World Health Organization" and people[2].is_corporate
+    assert people[3].family == "Müller"
+
+
+def test_doi_forms() -> None:
+    assert normalise_doi("https://doi.org/10.1/ABC") == "10.1/ABC"
+    assert normalise_doi("doi:10.1/x") == "10.1/x"
+    assert normalise_doi("doi.org/10.1177%2F0001") == "10.1177/0001"
+
+
+def test_latin1_file_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "x.bib"
+    path.write_bytes("@book{k, title = {Caf\u00e9}}\n".encode("cp1252"))
+    bib = read_bibliography([path])
+    assert bib.sources[0].title == "Café"
+    assert bib.problems[0].code == "bib-encoding"
+    assert "Windows-1252" in bib.problems[0].message
+
+
+def test_corpus_sweep_has_no_unhandled_exception(corpus: Path) -> None:
+    files = sorted((corpus / "bibtex-parsing").rglob("*.bib"))
+    assert len(files) > 200
+    total = 0
+    for path in files:
+        bib = read_bibliography([path])
+        total += len(bib.sources)
+        assert all(p.file == str(path) for p in bib.problems)
+    assert total > 15000
+
+
+def test_rempsyc_paper_bib_recovers_every_entry(corpus: Path) -> None:
+    """A real JOSS .bib: six missing commas before doi and a bare 'doi:...' line."""
+    bib = read_bibliography([corpus / "joss-pandoc" / "rempsyc" / "paper.bib"])
+    assert len(bib.sources) == 18
+    missing_comma = [p for p in bib.problems if p.code == "bib-missing-comma"]
+    assert len(missing_comma) >= 6
+    assert all(
+        s.doi for s in bib.sources if s.key in {p.message.split("'")[3] for p in missing_comma}
+    )
+    assert any(p.code == "bib-missing-equals" for p in bib.problems)

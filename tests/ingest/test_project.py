@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cybercoop_cli.errors import InputError, ProjectNotFoundError
+from cybercoop_cli.ingest.project import find_review_file, load_project
+
+
+def test_shipped_example_loads_cleanly(example_project: Path) -> None:
+    project = load_project(example_project)
+    assert not project.problems
+    assert len(project.sources) == 6 and len(project.notes) == 6
+    assert [s.id for s in project.review.sections] == [
+        "intro",
+        "framework",
+        "implementation",
+        "challenges",
+        "reforms",
+        "conclusion",
+    ]
+    assert [f.id for f in project.review.facets] == ["effectiveness", "reforms"]
+    chang = project.source("chang2020legislative")
+    assert chang is not None and chang.entry_type == "incollection"
+    assert [e.family for e in chang.editors] == ["Holt", "Bossler"]
+    assert project.source("brass2021adaptive").container == "Regulation & Governance"  # type: ignore[union-attr]
+
+
+def test_review_file_is_found_from_a_subfolder(example_project: Path) -> None:
+    deep = example_project / "notes"
+    assert find_review_file(deep) == example_project / "cybercoop.yaml"
+    assert load_project(start=deep).review.title.startswith("The Efficacy")
+
+
+def test_no_review_file(tmp_path: Path) -> None:
+    with pytest.raises(ProjectNotFoundError, match="cybercoop init"):
+        load_project(tmp_path)
+
+
+def test_unknown_source_key_section_and_facet_suggest_the_nearest(example_project: Path) -> None:
+    (example_project / "notes" / "typo.md").write_text(
+        "---\nkey: chang2020legislativ\nclaims:\n  - text: x\n    sections: [framwork]\n"
+        "    facets: [reform]\n---\n",
+        encoding="utf-8",
+    )
+    project = load_project(example_project)
+    problems = {p.code: p for p in project.problems}
+    key = problems["note-unknown-key"]
+    assert (key.file, key.line) == ("notes/typo.md", 2)
+    assert "did you mean 'chang2020legislative'" in key.message
+    assert "did you mean 'framework'" in problems["note-unknown-section"].message
+    assert "did you mean 'reforms'" in problems["note-unknown-facet"].message
+    assert project.has_errors
+
+
+def test_bad_review_file_raises_with_line(example_project: Path) -> None:
+    review = example_project / "cybercoop.yaml"
+    review.write_text("title: x\nquestion: y\nsections:\n  - title: no id\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs an 'id'") as info:
+        load_project(example_project)
+    assert info.value.line == 4
