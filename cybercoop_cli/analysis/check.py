@@ -1,0 +1,579 @@
+"""``cybercoop check``: claim-citation coverage of a manuscript, as findings.
+
+Each finding is a :class:`cybercoop_cli.model.Finding` whose ``kind`` is one of
+:data:`KINDS` (documented in the README; part of the interface). ``Finding.source`` holds
+the source key the finding is about and ``Finding.candidate`` the source it probably meant.
+:class:`CheckFinding` adds where in the manuscript it is (paragraph, column, the text around).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cybercoop_cli.analysis.citations import STOPWORDS, Citation, find_citations
+from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
+from cybercoop_cli.ingest.manuscript import Manuscript
+from cybercoop_cli.model import Finding, Note, Severity, Source
+
+KINDS: dict[str, tuple[Severity, str]] = {
+    "unresolved-citation": (Severity.ERROR, "a citation that matches no source"),
+    "name-mismatch": (
+        Severity.ERROR,
+        "the surnames differ from the closest source: misspelt, or a co-author missing or extra",
+    ),
+    "year-mismatch": (Severity.ERROR, "the year is one off from the closest source's"),
+    "ambiguous-citation": (
+        Severity.ERROR,
+        "several sources fit (same surnames and year, no suffix); none is guessed",
+    ),
+    "uncited-reference": (Severity.WARNING, "a source that the manuscript never cites"),
+    "et-al-style": (
+        Severity.WARNING,
+        "APA 7: three or more authors are cited as 'First et al.'; one or two in full",
+    ),
+    "uncited-claim": (
+        Severity.WARNING,
+        "a paragraph that states a figure, a dated event or 'studies show' and cites nothing",
+    ),
+    "quote-without-page": (Severity.WARNING, "a direct quotation without a page or locator"),
+    "quote-mismatch": (
+        Severity.ERROR,
+        "a quotation that differs from the quote recorded in the source's note",
+    ),
+    "weak-support": (
+        Severity.INFO,
+        "hint: the citing sentence shares little with what the notes record for the source",
+    ),
+}
+
+WEAK_SUPPORT_THRESHOLD = 0.2
+MIN_QUOTE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFinding:
+    """A finding and where it is: offsets in the clean text, column, paragraph, context."""
+
+    finding: Finding
+    start: int = -1
+    end: int = -1
+    column: int | None = None
+    paragraph: int | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    manuscript: str
+    origin: str  # "review", "bib" or "reference-list": where the sources came from
+    matches: tuple[Match, ...]
+    findings: tuple[CheckFinding, ...]
+    source_count: int
+
+    def lines(self, manuscript: Manuscript) -> list[int]:
+        return [manuscript.line_of(m.citation.start) for m in self.matches]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.finding.severity is severity)
+
+    def fails(self, threshold: Severity) -> bool:
+        """Is there a finding at or above ``threshold``?"""
+        return any(f.finding.severity.rank >= threshold.rank for f in self.findings)
+
+
+def check_manuscript(
+    manuscript: Manuscript,
+    sources: Sequence[Source],
+    notes: Sequence[Note] = (),
+    *,
+    origin: str = "review",
+) -> CheckReport:
+    """Find, resolve and check every citation of ``manuscript`` against ``sources``."""
+    citations = find_citations(manuscript.body)
+    matches = resolve(citations, sources)
+    checker = _Checker(manuscript, sources, notes, matches)
+    checker.citation_findings()
+    checker.uncited_references()
+    checker.uncited_claims()
+    checker.quotes()
+    checker.weak_support()
+    findings = sorted(
+        checker.findings,
+        key=lambda f: (
+            f.finding.line is None or f.finding.file != manuscript.path,
+            f.finding.line or 0,
+            f.column or 0,
+            f.finding.kind,
+            f.finding.source or "",
+        ),
+    )
+    return CheckReport(
+        manuscript=manuscript.path,
+        origin=origin,
+        matches=tuple(matches),
+        findings=tuple(findings),
+        source_count=len(sources),
+    )
+
+
+def _display(source: Source) -> str:
+    names = [p.surname for p in source.names]
+    year = str(source.year) if source.year is not None else "n.d."
+    if not names:
+        return f"{source.title[:40]} ({year})"
+    if len(names) >= 3:
+        return f"{names[0]} et al. ({year})"
+    return f"{' & '.join(names)} ({year})"
+
+
+class _Checker:
+    def __init__(
+        self,
+        manuscript: Manuscript,
+        sources: Sequence[Source],
+        notes: Sequence[Note],
+        matches: Sequence[Match],
+    ) -> None:
+        self.manuscript = manuscript
+        self.sources = {s.key: s for s in sources}
+        self.source_list = list(sources)
+        self.notes = {n.key: n for n in notes}
+        self.matches = list(matches)
+        self.findings: list[CheckFinding] = []
+
+    # ----------------------------------------------------------------- helpers
+    def add(
+        self,
+        kind: str,
+        message: str,
+        start: int,
+        end: int,
+        *,
+        key: str | None = None,
+        candidate: str | None = None,
+    ) -> None:
+        severity, _ = KINDS[kind]
+        m = self.manuscript
+        line = m.line_of(start)
+        finding = Finding(
+            kind=kind,
+            severity=severity,
+            message=message,
+            source=key,
+            file=m.path,
+            line=line,
+            candidate=candidate,
+            hint=kind == "weak-support",
+        )
+        self.findings.append(
+            CheckFinding(
+                finding,
+                start=start,
+                end=end,
+                column=m.column_of(start),
+                paragraph=m.paragraph_of(start),
+                context=_context(m, start, end),
+            )
+        )
+
+    # ----------------------------------------------------------------- citations
+    def citation_findings(self) -> None:
+        for match in self.matches:
+            c = match.citation
+            shown = c.label() if not c.key else f"@{c.key}"
+            if match.grade is Grade.NONE:
+                if c.key:
+                    hint = f"; did you mean '{match.candidates[0]}'?" if match.candidates else ""
+                    message = f"no source has the key '{c.key}'{hint}"
+                    candidate = match.candidates[0] if match.candidates else None
+                else:
+                    detail = f" ({match.detail})" if match.detail else ""
+                    message = f"{shown}: no source matches this citation{detail}"
+                    candidate = None
+                self.add("unresolved-citation", message, c.start, c.end, candidate=candidate)
+            elif match.grade is Grade.AMBIGUOUS:
+                listed = ", ".join(match.candidates)
+                self.add(
+                    "ambiguous-citation",
+                    f"{shown} fits {len(match.candidates)} sources ({listed}); add a year "
+                    "suffix (2020a, 2020b) or more author names to say which",
+                    c.start,
+                    c.end,
+                )
+            elif match.grade is Grade.NEAR and match.key is not None:
+                source = self.sources[match.key]
+                if match.name_differs:
+                    self.add(
+                        "name-mismatch",
+                        f"{shown}: {self._name_problem(match, source)}; the source is "
+                        f"{_display(source)} [{source.key}]",
+                        c.start,
+                        c.end,
+                        key=None,
+                        candidate=source.key,
+                    )
+                if match.year_differs:
+                    year = source.year if source.year is not None else "n.d."
+                    self.add(
+                        "year-mismatch",
+                        f"{shown}: the source {_display(source)} [{source.key}] is dated {year}",
+                        c.start,
+                        c.end,
+                        candidate=source.key,
+                    )
+            if match.grade in {Grade.EXACT, Grade.NEAR} and match.key and not c.key:
+                self.et_al_style(match, self.sources[match.key])
+
+    @staticmethod
+    def _name_problem(match: Match, source: Source) -> str:
+        if match.detail == "missing co-author":
+            return "a co-author is missing"
+        if match.detail == "extra author":
+            return "it names an author the source does not have"
+        written = match.citation.authors
+        actual = [p.surname for p in source.names]
+        for w, a in zip(written, actual, strict=False):
+            if normalise_name(w) != normalise_name(a):
+                return f"'{w}' is spelt '{a}' in the source"
+        return "the names differ from the source's"
+
+    def et_al_style(self, match: Match, source: Source) -> None:
+        c = match.citation
+        count = author_count(source)
+        names = [p.surname for p in source.names]
+        if not names:
+            return
+        if count >= 3 and not c.et_al and len(c.authors) >= 2:
+            expected = f"{names[0]} et al."
+            written = ", ".join(c.authors[:-1]) + f", & {c.authors[-1]}"
+            self.add(
+                "et-al-style",
+                f"'{written}': APA 7 cites a work with {count} authors as '{expected}' "
+                "from the first citation on",
+                c.start,
+                c.end,
+                key=source.key,
+            )
+        elif count <= 2 and c.et_al:
+            expected = " & ".join(names)
+            self.add(
+                "et-al-style",
+                f"'{c.authors[0]} et al.': the source has {count} "
+                f"author{'s' if count != 1 else ''}; APA 7 names them in full: '{expected}'",
+                c.start,
+                c.end,
+                key=source.key,
+            )
+
+    def uncited_references(self) -> None:
+        cited: set[str] = set()
+        for match in self.matches:
+            if match.key and match.grade in {Grade.EXACT, Grade.NEAR}:
+                cited.add(match.key)
+            if match.grade is Grade.AMBIGUOUS:
+                cited.update(match.candidates)
+        for source in self.source_list:
+            if source.key in cited:
+                continue
+            finding = Finding(
+                kind="uncited-reference",
+                severity=KINDS["uncited-reference"][0],
+                message=f"{source.key} ({_display(source)}) is never cited in {self.manuscript.path}",
+                source=source.key,
+                file=source.file,
+                line=source.line,
+            )
+            self.findings.append(CheckFinding(finding, context=source.title[:100]))
+
+    # ----------------------------------------------------------------- claims
+    def uncited_claims(self) -> None:
+        m = self.manuscript
+        cited_at = sorted(match.citation.start for match in self.matches)
+        from bisect import bisect_left
+
+        for block in m.blocks:
+            if block.heading:
+                continue
+            index = bisect_left(cited_at, block.start)
+            if index < len(cited_at) and cited_at[index] < block.end:
+                continue
+            found = _claim_signal(m.text, block.start, block.end)
+            if found is None:
+                continue
+            start, end, what = found
+            self.add(
+                "uncited-claim",
+                f"this paragraph states {what} ('{' '.join(m.text[start:end].split())}') "
+                "and cites no source",
+                start,
+                end,
+            )
+
+    # ----------------------------------------------------------------- quotes
+    def quotes(self) -> None:
+        m = self.manuscript
+        text = m.body
+        for block in m.blocks:
+            if block.heading:
+                continue
+            for q_start, q_end in _quotations(text, block.start, block.end):
+                words = text[q_start:q_end].split()
+                if len(words) < MIN_QUOTE_WORDS:
+                    continue
+                s_start, s_end = _sentence_around(text, q_start, q_end, block.start, block.end)
+                attributed = [
+                    match
+                    for match in self.matches
+                    if s_start <= match.citation.start < s_end
+                    and not (q_start <= match.citation.start < q_end)
+                ]
+                if not attributed:
+                    continue
+                has_locator = any(match.citation.locator for match in attributed) or (
+                    _page_after(text, q_end, s_end)
+                )
+                first = attributed[0]
+                if not has_locator:
+                    self.add(
+                        "quote-without-page",
+                        f"a direct quotation attributed to {first.citation.label()} has no page "
+                        "or other locator; add one, e.g. (p. 12)",
+                        q_start,
+                        q_end,
+                        key=first.key,
+                    )
+                for match in attributed:
+                    self._quote_mismatch(match, text[q_start + 1 : q_end - 1], q_start, q_end)
+
+    def _quote_mismatch(self, match: Match, quoted: str, start: int, end: int) -> None:
+        if match.key is None or match.grade not in {Grade.EXACT, Grade.NEAR}:
+            return
+        note = self.notes.get(match.key)
+        recorded = [claim for claim in note.claims if claim.quote] if note else []
+        if not recorded or note is None:
+            return
+        wanted = _quote_text(quoted)
+        fragments = [f for f in re.split(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*", wanted) if f]
+        for claim in recorded:
+            held = _quote_text(claim.quote)
+            if all(fragment in held for fragment in fragments):
+                return
+        where = f"{note.file}:{recorded[0].line}" if recorded[0].line else note.file
+        self.add(
+            "quote-mismatch",
+            f"the quotation attributed to {match.citation.label()} differs from the quote "
+            f"recorded in {where}",
+            start,
+            end,
+            key=match.key,
+        )
+
+    # ----------------------------------------------------------------- support
+    def weak_support(self) -> None:
+        if not self.notes:
+            return
+        m = self.manuscript
+        text = m.body
+        vocabularies: dict[str, set[str]] = {}
+        done: set[tuple[str, int]] = set()
+        for match in self.matches:
+            key = match.key
+            if key is None or match.grade not in {Grade.EXACT, Grade.NEAR} or key not in self.notes:
+                continue
+            c = match.citation
+            block = _block_of(m, c.start)
+            if block is None:
+                continue
+            s_start, s_end = _sentence_around(text, c.start, c.end, block[0], block[1])
+            if (key, s_start) in done:
+                continue
+            done.add((key, s_start))
+            sentence = _without_citations(text, s_start, s_end, self.matches)
+            words = _stems(sentence)
+            if len(words) < 4:
+                continue
+            if key not in vocabularies:
+                vocabularies[key] = _note_vocabulary(self.notes[key])
+            vocabulary = vocabularies[key]
+            if not vocabulary:
+                continue
+            shared = len(words & vocabulary) / len(words)
+            if shared < WEAK_SUPPORT_THRESHOLD:
+                note = self.notes[key]
+                self.add(
+                    "weak-support",
+                    f"hint: this sentence shares little ({shared:.0%} of its content words) with "
+                    f"what {note.file} records for {key}; check that the source supports it",
+                    c.start,
+                    c.end,
+                    key=key,
+                )
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _context(m: Manuscript, start: int, end: int, width: int = 160) -> str:
+    """The source line(s) around a span, trimmed to about ``width`` characters."""
+    first, last = m.line_of(start), m.line_of(max(start, end - 1))
+    text = " ".join(m.line_text(n).strip() for n in range(first, min(last, first + 2) + 1))
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    anchor = " ".join(m.text[start:end].split())[:40]
+    at = text.find(anchor) if anchor else -1
+    if at < 0:
+        return text[: width - 1] + "…"
+    left = max(0, at - width // 3)
+    right = min(len(text), left + width)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+_SIGNALS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"(?<![\w.])\d{1,3}(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)(?!\s(?:confidence|CI\b|credible))",
+            re.I,
+        ),
+        "a figure",
+    ),
+    (
+        re.compile(
+            r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.])\d+(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b",
+            re.I,
+        ),
+        "a figure",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:many\s|several\s|recent\s)?(?:studies|research|evidence|statistics|surveys?|data|reports?|experts)"
+            r"\s(?:have\s|has\s)?(?:show|shows|shown|suggest|suggests|indicate|indicates|found|find|"
+            r"demonstrate|demonstrates|demonstrated|confirm|confirms|agree|estimate|estimates)\b"
+            r"|it\sis\s(?:well\s)?(?:known|established|documented)\b"
+            r"|(?:has|have)\sbeen\s(?:shown|demonstrated|documented)\b"
+            r"|is\swidely\s(?:recognised|recognized|accepted|acknowledged)\b)",
+            re.I,
+        ),
+        "a claim about the evidence",
+    ),
+    (re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])"), "a dated event"),
+]
+
+
+def _claim_signal(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    best: tuple[int, int, str] | None = None
+    for pattern, what in _SIGNALS:
+        match = pattern.search(text, start, end)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), match.end(), what)
+    return best
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "``": "''", "„": "“"}
+
+
+def _quotations(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Quoted spans (including the quote marks) inside one paragraph."""
+    position = start
+    while position < end:
+        found = -1
+        closer = ""
+        opener = ""
+        for candidate_open, candidate_close in _QUOTE_PAIRS.items():
+            at = text.find(candidate_open, position, end)
+            if at >= 0 and (found < 0 or at < found):
+                found, opener, closer = at, candidate_open, candidate_close
+        if found < 0:
+            return
+        close = text.find(closer, found + len(opener), min(end, found + 3_000))
+        if close < 0:
+            position = found + len(opener)
+            continue
+        yield found, close + len(closer)
+        position = close + len(closer)
+
+
+def _sentence_around(text: str, start: int, end: int, floor: int, ceiling: int) -> tuple[int, int]:
+    """The sentence holding ``text[start:end]``, within its paragraph."""
+    left = floor
+    for mark in (". ", "? ", "! ", ".\n"):
+        at = text.rfind(mark, floor, start)
+        while at >= 0 and _is_abbreviation(text, at, floor):
+            at = text.rfind(mark, floor, at)
+        if at >= 0:
+            left = max(left, at + len(mark))
+    right = ceiling
+    for mark in (". ", "? ", "! ", ".\n"):
+        at = text.find(mark, end, ceiling)
+        while at >= 0 and _is_abbreviation(text, at, floor):
+            at = text.find(mark, at + 1, ceiling)
+        if at >= 0:
+            right = min(right, at + 1)
+    return left, right
+
+
+def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
+    word_start = dot
+    while word_start > floor and not text[word_start - 1].isspace() and dot - word_start < 8:
+        word_start -= 1
+    word = text[word_start : dot + 1].lower().lstrip("(")
+    return word in {"al.", "e.g.", "i.e.", "cf.", "p.", "pp.", "vs.", "etc.", "no.", "fig."} or (
+        len(word) == 2 and word[0].isalpha() and word[0].isupper()
+    )
+
+
+def _page_after(text: str, quote_end: int, sentence_end: int) -> bool:
+    window = text[quote_end : min(sentence_end, quote_end + 40)].lstrip()
+    return window.startswith("(") and window[1:].lstrip().lower().startswith(
+        ("p.", "pp.", "para", "chap", "sec", "§", "p ", "pp ")
+    )
+
+
+def _quote_text(text: str) -> str:
+    folded = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.sub(r"[^\w'…. ]+", " ", folded.casefold()).split())
+
+
+def _block_of(m: Manuscript, offset: int) -> tuple[int, int] | None:
+    for block in m.blocks:
+        if block.start <= offset < block.end:
+            return block.start, block.end
+    return None
+
+
+def _without_citations(text: str, start: int, end: int, matches: Sequence[Match]) -> str:
+    pieces: list[str] = []
+    position = start
+    for match in matches:
+        c = match.citation
+        if c.start < start or c.start >= end or c.start < position:
+            continue
+        pieces.append(text[position : c.start])
+        position = max(position, c.end)
+    pieces.append(text[position:end])
+    return " ".join(pieces)
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_EXTRA_STOP = frozenset(
+    """
+    that this with from have been were their there which would could should about into
+    also more most other such than then them they these those what when where while
+    because between through within without upon over under against among across does
+    make makes made many much some only very well even still just like being
+    """.split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    words = (w.casefold() for w in _WORD.findall(text))
+    return {w[:5] for w in words if w not in STOPWORDS and w not in _EXTRA_STOP}
+
+
+def _note_vocabulary(note: Note) -> set[str]:
+    parts = [note.annotation.summary, note.annotation.body]
+    for claim in note.claims:
+        parts += [claim.text, claim.quote]
+    return _stems(" ".join(p for p in parts if p))

@@ -1,0 +1,701 @@
+"""Finding in-text citations: APA/Harvard author-date, pandoc ``[@key]`` and LaTeX ``\\cite``.
+
+Public API (stable; ``cybercoop gaps --manuscript`` uses it too)::
+
+    from cybercoop_cli.analysis.citations import Citation, find_citations
+    citations = find_citations(manuscript.body)     # clean text from ingest.manuscript
+
+``find_citations`` expects clean text: read the file with
+:func:`cybercoop_cli.ingest.manuscript.read_manuscript` (or ``parse_manuscript`` for a
+string) first, so that code, URLs, e-mail addresses and cross-references are blanked out.
+It returns one :class:`Citation` per cited work, in text order: ``(Vargo & Lusch, 2008,
+2011)`` is two citations, one per year, sharing a ``group`` number.
+
+How it stays linear: nothing here runs an open-ended regular expression over the whole
+text. Brackets are found with ``str.find`` and a bisect over the closing positions, every
+bracket group and every look-back before a narrative citation is cut to a few hundred
+characters, and the small tokeniser only ever runs on such bounded slices. So the time is
+proportional to the length of the text, whatever the text holds (thousands of unclosed
+parentheses, megabyte lines, long runs of capitalised words).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_GROUP = 600  # characters inside one bracket group
+LOOK_BACK = 240  # characters searched before "(2020)" for the authors' names
+MAX_NAME_WORDS = 6  # words in one surname ("Martillo Jeremías", "World Health Organization")
+MAX_AUTHORS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One cited work, as written.
+
+    ``form`` is ``"parenthetical"`` or ``"narrative"``. Keyed citations (pandoc, LaTeX)
+    have ``key`` and no ``authors``; author-date citations have ``authors`` (surnames as
+    written, initials dropped), ``year`` (``"2020"``, ``"2023a"``, ``"n.d."``, ``"in press"``)
+    and ``et_al``. ``start``/``end`` are offsets in the text given to :func:`find_citations`.
+    ``alias`` is an abbreviation the citation introduces (``World Health Organization
+    [WHO]``), used by later citations (``WHO, 2020``).
+    """
+
+    text: str
+    start: int
+    end: int
+    form: str
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    year: str = ""
+    locator: str = ""
+    prefix: str = ""
+    key: str = ""
+    alias: str = ""
+    group: int = 0
+    suppress_author: bool = False
+
+    @property
+    def is_keyed(self) -> bool:
+        return bool(self.key)
+
+    @property
+    def year_number(self) -> int | None:
+        digits = self.year[:4]
+        return int(digits) if len(digits) == 4 and digits.isdigit() else None
+
+    @property
+    def year_suffix(self) -> str:
+        return self.year[4:] if self.year_number is not None else ""
+
+    def label(self) -> str:
+        """How the citation reads: ``Chang (2020)``, ``Widodo et al. (2024)`` or ``@key``."""
+        if self.key:
+            return f"@{self.key}"
+        names = list(self.authors)
+        if self.et_al:
+            head = f"{names[0]} et al." if names else "et al."
+        elif len(names) == 2:
+            head = f"{names[0]} & {names[1]}"
+        elif len(names) > 2:
+            head = ", ".join(names[:-1]) + f", & {names[-1]}"
+        else:
+            head = names[0] if names else ""
+        return f"{head} ({self.year})"
+
+
+# --------------------------------------------------------------------------- words
+
+# Words that end a run of names when scanning back from a year: function words, citation
+# prefixes, sentence adverbs and months. Compared case-insensitively.
+STOPWORDS = frozenset(
+    """
+    a an the this that these those its it their his her our my your we they he she i you
+    in on at by to of for from with without within into onto upon over under about above
+    after before between among amongst across through during since until till via per
+    and or nor but yet so as than then thus hence also too very only just even still
+    if when where while whereas although though because unless whether which who whom
+    whose what how why all any both each every few many more most much other some such
+    no not is are was were be been being has have had do does did can could may might
+    must shall should will would see e.g. eg i.e. ie cf. cf compare viz. viz. namely
+    especially including include includes included reviewed review reviews cited citing
+    quoted quoting summarised summarized discussed described reported according following
+    followed unlike like moreover however furthermore further therefore indeed similarly
+    likewise notably recently later finally first second third firstly secondly lastly
+    instead besides meanwhile otherwise accordingly consequently overall here there now
+    today yesterday around circa ca. c. approximately about almost nearly roughly since
+    early late mid year years century decade age ago edition version vol. vols. volume
+    january february march april may june july august september october november december
+    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. spring summer autumn fall
+    winter figure fig. table tab. section sec. chapter chap. appendix equation eq. page
+    pages p. pp. para. note n. line study studies work works paper papers article articles
+    author authors et al al. ibid ibid. op. cit. loc. see also e.g.,
+    """.split()
+)
+PARTICLES = frozenset(
+    "van von de der den du da di del della dei des la le st. st san santa dos das do ter ten "
+    "bin ibn al el mac mc".split()
+)
+CONNECTORS = frozenset({"of", "for", "on", "the", "und", "für", "de", "des", "du", "y"})
+LOCATOR_WORDS = (
+    "p.",
+    "pp.",
+    "p ",
+    "pp ",
+    "para",
+    "paras",
+    "chap",
+    "ch.",
+    "sec",
+    "§",
+    "fig",
+    "table",
+    "tab.",
+    "n.",
+    "nn.",
+    "note",
+    "line",
+    "l.",
+    "ll.",
+    "vol",
+    "col",
+    "art.",
+    "slide",
+    "min",
+    "loc",
+    "at ",
+    "verse",
+    "book",
+    "part",
+    "appendix",
+    "footnote",
+)
+
+_TOKEN = re.compile(
+    r"\[[^\[\]\n]{1,40}\]"  # a bracketed alias: [WHO]
+    r"|[^\W\d_][\w'’.\-]*"  # a word, with inner apostrophes, periods and hyphens
+    r"|\d[\w.–\-/]*"  # a number: 2020, 2023a, 3-5, 1.3.0
+    r"|\S"  # any other single character: , ; & ( )
+)
+_YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)([a-z]?)")
+_INITIAL = re.compile(r"[A-ZÀ-Þ]\.(?:-?[A-ZÀ-Þ]\.)*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _is_year(token: str) -> bool:
+    return _YEAR.fullmatch(token) is not None
+
+
+def _year_at(tokens: list[_Token], index: int) -> tuple[str, int] | None:
+    """The year written at ``tokens[index]`` and how many tokens it takes."""
+    word = tokens[index].text
+    if _is_year(word):
+        return word, 1
+    lower = word.lower()
+    if lower in {"n.d.", "n.d", "s.d.", "o.j."}:
+        return "n.d.", 1
+    if lower == "forthcoming":
+        return "forthcoming", 1
+    if lower == "in" and index + 1 < len(tokens) and tokens[index + 1].text.lower() == "press":
+        return "in press", 2
+    return None
+
+
+def _is_stop(word: str) -> bool:
+    if len(word) > 1 and word.isupper() and word.isalpha():
+        return False  # an acronym: WHO, UN, OECD
+    lower = word.lower()
+    return lower in STOPWORDS or lower.rstrip(",") in STOPWORDS
+
+
+def _name_word(word: str, *, lowercase_ok: bool) -> bool:
+    """Can ``word`` be (part of) a surname?"""
+    if not word or not word[0].isalpha() or _is_stop(word):
+        return False
+    if word.endswith(".") and not _INITIAL.fullmatch(word) and word.lower() not in PARTICLES:
+        return False  # "shown." ends a sentence; initials and "St." do not
+    if word[0].isupper():
+        return True
+    return lowercase_ok or word.lower() in PARTICLES
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass(slots=True)
+class _Names:
+    authors: list[str]
+    et_al: bool
+    alias: str
+    start_token: int  # index of the first token that belongs to the names
+
+
+def _names_before(
+    tokens: list[_Token], end: int, *, narrative: bool, lowercase_ok: bool, lowercase_last: bool
+) -> _Names | None:
+    """Read author names backwards from ``tokens[end - 1]``.
+
+    Accepts ``Chang``, ``Brass & Sowell``, ``Brass and Sowell``, ``Singmann, Bolker,
+    Westfall, & Aust``, ``Widodo et al.``, ``R. V. Lenth``, ``World Health Organization
+    [WHO]``, ``Martillo Jeremías & Polo Peña``, ``Council of Europe``, ``Chang's``. In
+    narrative text a comma only separates authors once "and"/"&" has been seen, so
+    "However, Chang (2020)" is Chang alone.
+    """
+    index = end - 1
+    authors: list[str] = []
+    et_al = False
+    alias = ""
+    seen_and = False
+    first = True
+    while index >= 0 and len(authors) < MAX_AUTHORS:
+        word = tokens[index].text
+        if first and word.lower() in {"al.", "al"} and index >= 1 and tokens[index - 1].text == "et":
+            et_al = True
+            index -= 2
+            if index >= 0 and tokens[index].text == ",":
+                index -= 1
+            first = False
+            continue
+        if first and word.startswith("[") and word.endswith("]"):
+            alias = word[1:-1].strip()
+            index -= 1
+            continue
+        name_words: list[str] = []
+        name_start = index
+        while index >= 0 and len(name_words) < MAX_NAME_WORDS + 4:
+            word = tokens[index].text
+            if narrative and first and not name_words:
+                for ending in ("'s", "’s"):
+                    if word.endswith(ending) and len(word) > 2:
+                        word = word[: -len(ending)]
+                if word.endswith(("s'", "s’")) and len(word) > 2:
+                    word = word[:-1]
+            if _INITIAL.fullmatch(word) and name_words:
+                index -= 1  # a given-name initial before the surname
+                name_start = index + 1
+                continue
+            if (
+                word.lower() in CONNECTORS
+                and name_words
+                and index >= 1
+                and tokens[index - 1].text[:1].isupper()
+                and _name_word(tokens[index - 1].text, lowercase_ok=False)
+            ):
+                name_words.append(word)
+                index -= 1
+                continue
+            if not _name_word(word, lowercase_ok=lowercase_ok or (lowercase_last and not name_words)):
+                break
+            if _INITIAL.fullmatch(word):
+                break
+            name_words.append(word)
+            name_start = index
+            index -= 1
+        if not name_words or len(name_words) > MAX_NAME_WORDS:
+            break
+        while name_words and name_words[-1].lower() in CONNECTORS:
+            name_words.pop()  # a connector at the front belongs to the sentence
+            name_start += 1
+        if not name_words:
+            break
+        authors.append(" ".join(reversed(name_words)))
+        first = False
+        start_token = name_start
+        # A separator before this name continues the list.
+        if index >= 0 and tokens[index].text in {"&", "and"}:
+            seen_and = True
+            index -= 1
+            if index >= 0 and tokens[index].text == ",":
+                index -= 1
+            continue
+        if index >= 0 and tokens[index].text == "," and (seen_and or not narrative):
+            # In a parenthesis "see, e.g., Chang" must not take "e.g." as a name: the
+            # name check above refuses it and the loop stops there.
+            look = index - 1
+            if look >= 0 and _name_word(tokens[look].text, lowercase_ok=lowercase_ok):
+                index -= 1
+                continue
+        break
+    if not authors:
+        return None
+    authors.reverse()
+    return _Names(authors, et_al, alias, start_token)
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(slots=True)
+class _Item:
+    years: list[tuple[str, int, int]]  # (year, start, end)
+    names: _Names | None
+    locator: str
+    prefix: str
+    start: int
+    end: int
+    years_only: bool
+
+
+def _locator(text: str) -> bool:
+    lower = text.strip().lower()
+    return bool(lower) and (lower[0].isdigit() or lower.startswith(LOCATOR_WORDS))
+
+
+def _parse_item(
+    text: str, start: int, end: int, *, lowercase_ok: bool, harvard_ok: bool
+) -> _Item | None:
+    """Parse one ``;``-separated part of a bracket group, e.g. ``see Chang, 2020, p. 331``."""
+    tokens = _tokens(text, start, end)
+    if not tokens:
+        return None
+    year_index = -1
+    found = None
+    for index in range(len(tokens)):
+        found = _year_at(tokens, index)
+        if found:
+            year_index = index
+            break
+    if found is None:
+        return None
+    years: list[tuple[str, int, int]] = []
+    index = year_index
+    while index < len(tokens):
+        found = _year_at(tokens, index)
+        if found is None:
+            break
+        years.append((found[0], tokens[index].start, tokens[index + found[1] - 1].end))
+        index += found[1]
+        if index + 1 < len(tokens) and tokens[index].text == "," and _year_at(tokens, index + 1):
+            index += 1
+            continue
+        break
+    locator = ""
+    if index < len(tokens):
+        if tokens[index].text != ",":
+            return None  # "the 2016 takedown", "2016 and 2017": a year inside prose
+        rest = text[tokens[index].end : end].strip()
+        locator = rest if _locator(rest) else ""
+    before = year_index
+    comma = before > 0 and tokens[before - 1].text == ","
+    if comma:
+        before -= 1
+    if before == 0:
+        return _Item(years, None, locator, "", start, end, years_only=True)
+    if not comma and not harvard_ok:
+        return None
+    names = _names_before(
+        tokens, before, narrative=False, lowercase_ok=lowercase_ok, lowercase_last=True
+    )
+    if names is None:
+        return None
+    if not comma and not names.authors[-1][:1].isupper():
+        return None  # "(takedown 2016)": Harvard form needs a capitalised name
+    prefix = text[start : tokens[names.start_token].start].strip().rstrip(",").strip()
+    item_start = tokens[names.start_token].start if not prefix else start
+    return _Item(years, names, locator, prefix, item_start, end, years_only=False)
+
+
+# --------------------------------------------------------------------------- finder
+
+
+class _Finder:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.citations: list[Citation] = []
+        self.group = 0
+        self.covered: list[tuple[int, int]] = []
+        self.lowercase_ok = _lost_capitals(text)
+
+    def add(self, citation: Citation) -> None:
+        self.citations.append(citation)
+
+    def next_group(self) -> int:
+        self.group += 1
+        return self.group
+
+    # ----------------------------------------------------------------- brackets
+    def groups(self, opener: str, closer: str) -> Iterator[tuple[int, int]]:
+        """Innermost ``opener ... closer`` pairs within one paragraph, bounded in length."""
+        text = self.text
+        closes: list[int] = []
+        position = text.find(closer)
+        while position >= 0:
+            closes.append(position)
+            position = text.find(closer, position + 1)
+        if not closes:
+            return
+        position = text.find(opener)
+        while position >= 0:
+            following = text.find(opener, position + 1, position + MAX_GROUP + 2)
+            index = bisect_right(closes, position)
+            if index < len(closes):
+                close = closes[index]
+                if (
+                    close - position <= MAX_GROUP
+                    and (following < 0 or close < following)
+                    and text.find("\n\n", position, close) < 0
+                ):
+                    yield position, close
+            position = following if following >= 0 else text.find(opener, position + MAX_GROUP)
+
+    # ----------------------------------------------------------------- author-date
+    def author_date(self) -> None:
+        text = self.text
+        for open_at, close_at in self.groups("(", ")"):
+            if not _could_hold_year(text, open_at + 1, close_at):
+                continue
+            group = self.next_group()
+            item_start = open_at + 1
+            first = True
+            while item_start <= close_at:
+                semicolon = text.find(";", item_start, close_at)
+                item_end = close_at if semicolon < 0 else semicolon
+                item = _parse_item(
+                    text,
+                    item_start,
+                    item_end,
+                    lowercase_ok=self.lowercase_ok,
+                    harvard_ok=True,
+                )
+                if item is not None:
+                    if item.years_only and first:
+                        self.narrative(item, open_at, close_at, group)
+                    elif item.names is not None:
+                        self.parenthetical(item, group)
+                first = False
+                item_start = item_end + 1
+
+    def parenthetical(self, item: _Item, group: int) -> None:
+        assert item.names is not None
+        written = " ".join(self.text[item.start : item.end].split())
+        for year, _, _ in item.years:
+            self.add(
+                Citation(
+                    text=written,
+                    start=item.start,
+                    end=item.end,
+                    form="parenthetical",
+                    authors=tuple(item.names.authors),
+                    et_al=item.names.et_al,
+                    year=year,
+                    locator=item.locator,
+                    prefix=item.prefix,
+                    alias=item.names.alias,
+                    group=group,
+                )
+            )
+
+    def narrative(self, item: _Item, open_at: int, close_at: int, group: int) -> None:
+        text = self.text
+        floor = max(0, open_at - LOOK_BACK)
+        paragraph = text.rfind("\n\n", floor, open_at)
+        floor = paragraph + 2 if paragraph >= 0 else floor
+        tokens = _tokens(text, floor, open_at)
+        if floor > 0 and tokens and tokens[0].start == floor:
+            tokens = tokens[1:]  # the first token may be cut in half
+        names = _names_before(
+            tokens,
+            len(tokens),
+            narrative=True,
+            lowercase_ok=self.lowercase_ok,
+            lowercase_last=self.lowercase_ok,
+        )
+        if names is None:
+            return
+        first_author = names.authors[0]
+        if not first_author[:1].isupper() and not self.lowercase_ok:
+            return  # "the takedown (2016)": lowercase "names" only where capitals were lost
+        if len(names.authors) == 1 and not names.et_al and first_author.lower() in PARTICLES:
+            return
+        start = tokens[names.start_token].start
+        written = " ".join(text[start : close_at + 1].split())
+        for year, _, _ in item.years:
+            self.add(
+                Citation(
+                    text=written,
+                    start=start,
+                    end=close_at + 1,
+                    form="narrative",
+                    authors=tuple(names.authors),
+                    et_al=names.et_al,
+                    year=year,
+                    locator=item.locator,
+                    alias=names.alias,
+                    group=group,
+                )
+            )
+
+    # ----------------------------------------------------------------- keys
+    def latex(self) -> None:
+        text = self.text
+        for match in _LATEX_CITE.finditer(text):
+            name = match.group(1)
+            if name == "nocite":
+                continue
+            position = match.end()
+            optionals: list[str] = []
+            keys: list[str] = []
+            for _ in range(8):
+                while text.startswith("[", position):
+                    close = text.find("]", position, position + 300)
+                    if close < 0:
+                        break
+                    optionals.append(text[position + 1 : close])
+                    position = close + 1
+                if not text.startswith("{", position):
+                    break
+                close = text.find("}", position, position + 2_000)
+                if close < 0:
+                    break
+                keys += [k.strip() for k in text[position + 1 : close].split(",") if k.strip()]
+                position = close + 1
+                if not name.endswith("s"):
+                    break
+            if not keys:
+                continue
+            group = self.next_group()
+            lower = name.lower()
+            narrative = lower.startswith(("citet", "textcite", "citeauthor", "citealt"))
+            locator = optionals[-1].strip() if optionals else ""
+            prefix = optionals[0].strip() if len(optionals) > 1 else ""
+            for key in keys:
+                self.add(
+                    Citation(
+                        text=text[match.start() : position],
+                        start=match.start(),
+                        end=position,
+                        form="narrative" if narrative else "parenthetical",
+                        key=key,
+                        locator=locator if len(keys) == 1 else "",
+                        prefix=prefix,
+                        group=group,
+                        suppress_author=lower.startswith("citeyear"),
+                    )
+                )
+
+    def pandoc(self) -> None:
+        text = self.text
+        in_brackets: list[tuple[int, int]] = []
+        for open_at, close_at in self.groups("[", "]"):
+            if text.find("@", open_at, close_at) < 0:
+                continue
+            items = self.pandoc_group(open_at, close_at)
+            if items:
+                in_brackets.append((open_at, close_at))
+        starts = [start for start, _ in in_brackets]
+        position = text.find("@")
+        while position >= 0:
+            index = bisect_right(starts, position) - 1
+            inside = index >= 0 and in_brackets[index][0] < position < in_brackets[index][1]
+            if not inside:
+                found = _pandoc_key(text, position)
+                if found is not None:
+                    key, end, suppress = found
+                    self.add(
+                        Citation(
+                            text=text[position - (1 if suppress else 0) : end],
+                            start=position - (1 if suppress else 0),
+                            end=end,
+                            form="narrative",
+                            key=key,
+                            group=self.next_group(),
+                            suppress_author=suppress,
+                        )
+                    )
+                    position = end
+            position = text.find("@", position + 1)
+
+    def pandoc_group(self, open_at: int, close_at: int) -> int:
+        text = self.text
+        parsed: list[Citation] = []
+        group = self.group + 1
+        item_start = open_at + 1
+        while item_start <= close_at:
+            semicolon = text.find(";", item_start, close_at)
+            item_end = close_at if semicolon < 0 else semicolon
+            at = text.find("@", item_start, item_end)
+            while at >= 0:
+                found = _pandoc_key(text, at)
+                if found is not None:
+                    key, key_end, suppress = found
+                    prefix = text[item_start : at - (1 if suppress else 0)].strip()
+                    locator = text[key_end:item_end].strip().lstrip(",").strip()
+                    parsed.append(
+                        Citation(
+                            text=" ".join(text[item_start:item_end].split()),
+                            start=item_start,
+                            end=item_end,
+                            form="parenthetical",
+                            key=key,
+                            locator=locator,
+                            prefix=prefix,
+                            group=group,
+                            suppress_author=suppress,
+                        )
+                    )
+                    break
+                at = text.find("@", at + 1, item_end)
+            item_start = item_end + 1
+        if parsed:
+            self.group = group
+            self.citations.extend(parsed)
+        return len(parsed)
+
+
+_LATEX_CITE = re.compile(
+    r"\\((?:[Cc]ite[a-z]*|[Pp]arencites?|[Tt]extcites?|[Aa]utocites?|[Ss]martcites?"
+    r"|[Ff]ootcites?|[Ff]ootcitetexts?|[Ss]upercites?|nocite))\*?(?![A-Za-z])"
+)
+_KEY_CHARS = frozenset(":.#$%&-+?<>~/_")
+_CROSS_REF_PREFIXES = ("fig-", "sec-", "tbl-", "eq-", "lst-", "thm-", "fig:", "sec:", "tbl:", "eq:")
+
+
+def _pandoc_key(text: str, at: int) -> tuple[str, int, bool] | None:
+    """The pandoc citation key at ``text[at] == '@'``: (key, end, author suppressed)."""
+    before = text[at - 1] if at > 0 else " "
+    suppress = before == "-"
+    if suppress:
+        before = text[at - 2] if at > 1 else " "
+    if before.isalnum() or before in "\\_.@":
+        return None  # an e-mail address, "\@", or a word
+    position = at + 1
+    if text.startswith("{", position):
+        close = text.find("}", position, position + 200)
+        if close < 0:
+            return None
+        return text[position + 1 : close], close + 1, suppress
+    if position >= len(text) or not (text[position].isalnum() or text[position] == "_"):
+        return None
+    end = position
+    limit = min(len(text), position + 200)
+    while end < limit and (text[end].isalnum() or text[end] in _KEY_CHARS):
+        end += 1
+    # Internal punctuation only: a key does not end with it ("see @upper1974.").
+    while end > position and text[end - 1] in _KEY_CHARS:
+        end -= 1
+    key = text[position:end]
+    if not key or key.lower().startswith(_CROSS_REF_PREFIXES):
+        return None
+    return key, end, suppress
+
+
+def _could_hold_year(text: str, start: int, end: int) -> bool:
+    chunk = text[start:end]
+    return any(c.isdigit() for c in chunk) or "n.d" in chunk or "press" in chunk or "orthcoming" in chunk
+
+
+_SENTENCE_START = re.compile(r"[.?!] {1,3}([^\W\d_])")
+
+
+def _lost_capitals(text: str) -> bool:
+    """Has the text lost its capitals (PDF extraction)? Most sentences then start lowercase."""
+    lower = upper = 0
+    for match in _SENTENCE_START.finditer(text, 0, min(len(text), 2_000_000)):
+        if match.group(1).islower():
+            lower += 1
+        else:
+            upper += 1
+    return lower >= 5 and lower > 0.25 * (lower + upper)
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every in-text citation in ``text`` (clean text), in order of position."""
+    finder = _Finder(text)
+    finder.latex()
+    finder.pandoc()
+    finder.author_date()
+    finder.citations.sort(key=lambda c: (c.start, c.end, c.year))
+    return finder.citations
