@@ -9,6 +9,7 @@ do next. Nothing here formats output; the renderers in ``render/gaps_*.py`` do.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,7 +114,7 @@ KIND_BY_ID: Mapping[str, FindingKind] = {kind.id: kind for kind in KINDS}
 
 
 @dataclass(frozen=True, slots=True)
-class Citation:
+class CitedAt:
     """One resolved citation in the manuscript: which source, where, in which section."""
 
     key: str
@@ -126,7 +127,7 @@ class ManuscriptUse:
     """What ``--manuscript`` contributes: the file, and the citations resolved in it."""
 
     file: str
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[CitedAt, ...] = ()
     headings_matched: tuple[str, ...] = ()  # review section ids found as headings
 
 
@@ -160,7 +161,10 @@ def find_gaps(
         findings.extend(_manuscript_findings(project, coverage, manuscript))
     order = {kind.id: i for i, kind in enumerate(KINDS)}
     findings.sort(key=lambda f: (-f.severity.rank, order[f.kind]))
-    counts = {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
+    counts = {
+        s.value: sum(1 for f in findings if f.severity is s)
+        for s in sorted(Severity, key=lambda s: -s.rank)
+    }
     return GapReport(
         title=project.review.title,
         coverage=coverage,
@@ -201,9 +205,13 @@ def _section_findings(
             hints = [s for s in untagged if s.target == section.id]
             if hints:
                 places = "; ".join(f"{h.file}:{h.claim.line} ({h.source})" for h in hints[:3])
+                which = "claim at" if len(hints) == 1 else "claims at"
                 tip = (
-                    f" The untagged claim(s) at {places} look relevant: if they support it, "
-                    f"add 'sections: [{section.id}]' to them."
+                    f" The untagged {which} {places} reads like this section: if it supports "
+                    f"it, add 'sections: [{section.id}]' to the claim."
+                    if len(hints) == 1
+                    else f" The untagged {which} {places} read like this section: add "
+                    f"'sections: [{section.id}]' to those that support it."
                 )
             else:
                 tip = (
@@ -222,7 +230,7 @@ def _section_findings(
             only = section.sources[0]
             yield _finding(
                 "section-single-source",
-                f"{name} rests on one source only ({only}, {section.claims} claim(s)). "
+                f"{name} rests on one source only ({only}, {_count(section.claims, 'claim')}). "
                 "Find a second, independent source that supports or qualifies it and tag "
                 f"its claim with '{section.id}'.",
                 section=section.id,
@@ -240,7 +248,7 @@ def _section_findings(
             yield _finding(
                 "section-one-stance",
                 f"{name}: {said}; nothing contests or "
-                "qualifies them. Look for work that disagrees or limits the point, and record "
+                "qualifies the point. Look for work that disagrees or limits the point, and record "
                 "it with stance 'contests' or 'qualifies', or say in the text why none exists.",
                 section=section.id,
                 file=review_file,
@@ -579,7 +587,7 @@ def _with_severity(finding: Finding, severity: Severity) -> Finding:
 def _manuscript_findings(
     project: Project, coverage: Coverage, manuscript: ManuscriptUse
 ) -> Iterable[Finding]:
-    cited: dict[str, list[Citation]] = {}
+    cited: dict[str, list[CitedAt]] = {}
     for citation in manuscript.citations:
         cited.setdefault(citation.key, []).append(citation)
     titles = {s.id: s.title for s in coverage.sections}
@@ -589,7 +597,7 @@ def _manuscript_findings(
         if row.key not in cited:
             yield _finding(
                 "claim-source-uncited",
-                f"The notes record {row.claims} claim(s) from {row.label} [{row.key}], but "
+                f"The notes record {_count(row.claims, 'claim')} from {row.label} [{row.key}], but "
                 f"{manuscript.file} never cites it. Cite it where its claims are used, or drop "
                 "the claims from the note if the paper does not rely on them.",
                 source=row.key,
@@ -614,6 +622,75 @@ def _manuscript_findings(
                 file=manuscript.file,
                 line=citation.line,
             )
+
+
+def manuscript_use(path: Path, project: Project) -> ManuscriptUse:
+    """Read a manuscript and resolve its citations, with the review section of each.
+
+    Uses the citation finder and resolver of ``cybercoop check``. A citation counts for a
+    source when it resolves exactly or nearly (a misspelt name or a year off by one still
+    shows which source the author meant; ``check`` reports the slip). A citation's section
+    is the review section whose title best matches the nearest heading above it
+    (:data:`HEADING_MIN_SIMILARITY`, numbering such as "2." ignored); citations under a
+    heading that matches no section have none.
+    """
+    from cybercoop_cli.analysis.citations import find_citations
+    from cybercoop_cli.analysis.resolve import Grade, resolve
+    from cybercoop_cli.ingest.manuscript import read_manuscript
+
+    display = _relative(path.resolve(), project.review.root.resolve())
+    manuscript = read_manuscript(path, display=display)
+    headings = [
+        (block.start, manuscript.text[block.start : block.end])
+        for block in manuscript.blocks
+        if block.heading
+    ]
+    match_heading = _heading_matcher(project)
+    sections = [match_heading(text) for _, text in headings]
+    starts = [start for start, _ in headings]
+    citations = []
+    found = find_citations(manuscript.body)
+    for match in resolve(found, project.sources):
+        if match.key is None or match.grade not in (Grade.EXACT, Grade.NEAR):
+            continue
+        index = bisect_right(starts, match.citation.start) - 1
+        section = sections[index] if index >= 0 else None
+        citations.append(CitedAt(match.key, manuscript.line_of(match.citation.start), section))
+    return ManuscriptUse(
+        file=display,
+        citations=tuple(citations),
+        headings_matched=tuple(dict.fromkeys(s for s in sections if s)),
+    )
+
+
+#: How similar (rapidfuzz ``ratio`` on folded text, 0-100) a heading must be to a section title.
+HEADING_MIN_SIMILARITY = 80.0
+_HEADING_MARKS = re.compile(r"^[#\s]*(?:(?:\d+|[ivxlc]+|[a-z])[.)]\s*)*", re.IGNORECASE)
+
+
+def _heading_matcher(project: Project) -> Callable[[str], str | None]:
+    from cybercoop_cli.analysis.duplicates import fold
+
+    def clean(text: str) -> str:
+        return fold(_HEADING_MARKS.sub("", text.strip()))
+
+    choices: list[tuple[str, str]] = []
+    for section in project.review.sections:
+        choices.append((clean(section.title), section.id))
+        choices.append((fold(section.id), section.id))
+
+    def match(heading: str) -> str | None:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(
+            clean(heading),
+            [text for text, _ in choices],
+            scorer=fuzz.ratio,
+            score_cutoff=HEADING_MIN_SIMILARITY,
+        )
+        return choices[best[2]][1] if best else None
+
+    return match
 
 
 # --------------------------------------------------------------------------- helpers
@@ -646,6 +723,10 @@ def _nearest(choices: Sequence[str]) -> Callable[[str], str | None]:
 
 
 _SPACE = re.compile(r"\s+")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _clip(text: str, width: int = 70) -> str:

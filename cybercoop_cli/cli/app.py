@@ -99,11 +99,13 @@ def _main(
 
 
 def _register() -> None:
-    from cybercoop_cli.cli import export, review, sources
+    from cybercoop_cli.cli import export, gaps, review, sources
 
     app.command("review")(review.review)
     app.command("sources")(sources.sources)
     app.command("export")(export.export)
+    app.command("gaps")(gaps.gaps)
+    app.command("check")(__import__("cybercoop_cli.cli.check", fromlist=["check"]).check)
 
 
 _register()
