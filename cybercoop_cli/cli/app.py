@@ -105,7 +105,6 @@ def _register() -> None:
     app.command("sources")(sources.sources)
     app.command("export")(export.export)
     app.command("gaps")(gaps.gaps)
-    app.command("check")(__import__("cybercoop_cli.cli.check", fromlist=["check"]).check)
 
 
 _register()
