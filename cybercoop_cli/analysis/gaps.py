@@ -491,7 +491,7 @@ def _metadata_findings(source: Source, today: date) -> Iterable[Finding]:
         for options in REQUIRED_FIELDS.get(entry_type, ())
         if not any(source.field(name).strip() for name in options)
     ]
-    if not source.field("title").strip():
+    if not (source.title or source.field("title")).strip():
         missing.insert(0, "title")
     if not source.names:
         missing.insert(0, "author or editor")
