@@ -9,10 +9,11 @@ the source key the finding is about and ``Finding.candidate`` the source it prob
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from cybercoop_cli.analysis.citations import STOPWORDS, Citation, find_citations
+from cybercoop_cli.analysis.citations import STOPWORDS, find_citations
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.ingest.manuscript import Manuscript
 from cybercoop_cli.model import Finding, Note, Severity, Source
@@ -291,8 +292,6 @@ class _Checker:
     def uncited_claims(self) -> None:
         m = self.manuscript
         cited_at = sorted(match.citation.start for match in self.matches)
-        from bisect import bisect_left
-
         for block in m.blocks:
             if block.heading:
                 continue
@@ -315,6 +314,7 @@ class _Checker:
     def quotes(self) -> None:
         m = self.manuscript
         text = m.body
+        starts = [match.citation.start for match in self.matches]
         for block in m.blocks:
             if block.heading:
                 continue
@@ -325,9 +325,10 @@ class _Checker:
                 s_start, s_end = _sentence_around(text, q_start, q_end, block.start, block.end)
                 attributed = [
                     match
-                    for match in self.matches
-                    if s_start <= match.citation.start < s_end
-                    and not (q_start <= match.citation.start < q_end)
+                    for match in self.matches[
+                        bisect_left(starts, s_start) : bisect_left(starts, s_end)
+                    ]
+                    if not (q_start <= match.citation.start < q_end)
                 ]
                 if not attributed:
                     continue
@@ -377,13 +378,14 @@ class _Checker:
         m = self.manuscript
         text = m.body
         vocabularies: dict[str, set[str]] = {}
+        block_starts = [b.start for b in m.blocks]
         done: set[tuple[str, int]] = set()
         for match in self.matches:
             key = match.key
             if key is None or match.grade not in {Grade.EXACT, Grade.NEAR} or key not in self.notes:
                 continue
             c = match.citation
-            block = _block_of(m, c.start)
+            block = _block_of(m, block_starts, c.start)
             if block is None:
                 continue
             s_start, s_end = _sentence_around(text, c.start, c.end, block[0], block[1])
@@ -474,29 +476,30 @@ def _claim_signal(text: str, start: int, end: int) -> tuple[int, int, str] | Non
 _QUOTE_PAIRS = {"“": "”", '"': '"', "``": "''", "„": "“"}
 
 
+_QUOTE_OPEN = re.compile('“|"|``|„')
+
+
 def _quotations(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Quoted spans (including the quote marks) inside one paragraph."""
+    """Quoted spans (including the quote marks) inside one paragraph, at most 3,000 long."""
     position = start
     while position < end:
-        found = -1
-        closer = ""
-        opener = ""
-        for candidate_open, candidate_close in _QUOTE_PAIRS.items():
-            at = text.find(candidate_open, position, end)
-            if at >= 0 and (found < 0 or at < found):
-                found, opener, closer = at, candidate_open, candidate_close
-        if found < 0:
+        found = _QUOTE_OPEN.search(text, position, end)
+        if found is None:
             return
-        close = text.find(closer, found + len(opener), min(end, found + 3_000))
+        opener = found.group()
+        closer = _QUOTE_PAIRS[opener]
+        close = text.find(closer, found.end(), min(end, found.start() + 3_000))
         if close < 0:
-            position = found + len(opener)
+            position = found.end()
             continue
-        yield found, close + len(closer)
+        yield found.start(), close + len(closer)
         position = close + len(closer)
 
 
 def _sentence_around(text: str, start: int, end: int, floor: int, ceiling: int) -> tuple[int, int]:
-    """The sentence holding ``text[start:end]``, within its paragraph."""
+    """The sentence holding ``text[start:end]``, within its paragraph (and 1,000 characters)."""
+    floor = max(floor, start - 1_000)
+    ceiling = min(ceiling, end + 1_000)
     left = floor
     for mark in (". ", "? ", "! ", ".\n"):
         at = text.rfind(mark, floor, start)
@@ -536,10 +539,10 @@ def _quote_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w'…. ]+", " ", folded.casefold()).split())
 
 
-def _block_of(m: Manuscript, offset: int) -> tuple[int, int] | None:
-    for block in m.blocks:
-        if block.start <= offset < block.end:
-            return block.start, block.end
+def _block_of(m: Manuscript, starts: Sequence[int], offset: int) -> tuple[int, int] | None:
+    index = bisect_right(starts, offset) - 1
+    if index >= 0 and m.blocks[index].start <= offset < m.blocks[index].end:
+        return m.blocks[index].start, m.blocks[index].end
     return None
 
 
@@ -557,14 +560,13 @@ def _without_citations(text: str, start: int, end: int, matches: Sequence[Match]
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_EXTRA_STOP = frozenset(
-    """
+_EXTRA_STOP_TEXT = """
     that this with from have been were their there which would could should about into
     also more most other such than then them they these those what when where while
     because between through within without upon over under against among across does
     make makes made many much some only very well even still just like being
-    """.split()
-)
+"""
+_EXTRA_STOP = frozenset(_EXTRA_STOP_TEXT.split())
 
 
 def _stems(text: str) -> set[str]:

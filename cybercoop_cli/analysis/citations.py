@@ -91,34 +91,35 @@ class Citation:
 
 # Words that end a run of names when scanning back from a year: function words, citation
 # prefixes, sentence adverbs and months. Compared case-insensitively.
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     a an the this that these those its it their his her our my your we they he she i you
     in on at by to of for from with without within into onto upon over under about above
     after before between among amongst across through during since until till via per
-    and or nor but yet so as than then thus hence also too very only just even still
-    if when where while whereas although though because unless whether which who whom
-    whose what how why all any both each every few many more most much other some such
-    no not is are was were be been being has have had do does did can could may might
-    must shall should will would see e.g. eg i.e. ie cf. cf compare viz. viz. namely
+    and or nor but yet so as than then thus hence also too very only just even still if
+    when where while whereas although though because unless whether which who whom whose
+    what how why all any both each every few many more most much other some such no not
+    is are was were be been being has have had do does did can could may might must
+    shall should will would see e.g. eg i.e. ie cf. cf compare viz. viz. namely
     especially including include includes included reviewed review reviews cited citing
-    quoted quoting summarised summarized discussed described reported according following
-    followed unlike like moreover however furthermore further therefore indeed similarly
-    likewise notably recently later finally first second third firstly secondly lastly
-    instead besides meanwhile otherwise accordingly consequently overall here there now
-    today yesterday around circa ca. c. approximately about almost nearly roughly since
-    early late mid year years century decade age ago edition version vol. vols. volume
-    january february march april may june july august september october november december
-    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. spring summer autumn fall
-    winter figure fig. table tab. section sec. chapter chap. appendix equation eq. page
-    pages p. pp. para. note n. line study studies work works paper papers article articles
-    author authors et al al. ibid ibid. op. cit. loc. see also e.g.,
-    """.split()
-)
-PARTICLES = frozenset(
-    "van von de der den du da di del della dei des la le st. st san santa dos das do ter ten "
-    "bin ibn al el mac mc".split()
-)
+    quoted quoting summarised summarized discussed described reported according
+    following followed unlike like moreover however furthermore further therefore indeed
+    similarly likewise notably recently later finally first second third firstly
+    secondly lastly instead besides meanwhile otherwise accordingly consequently overall
+    here there now today yesterday around circa ca. c. approximately about almost nearly
+    roughly since early late mid year years century decade age ago edition version vol.
+    vols. volume january february march april may june july august september october
+    november december jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec.
+    spring summer autumn fall winter figure fig. table tab. section sec. chapter chap.
+    appendix equation eq. page pages p. pp. para. note n. line study studies work works
+    paper papers article articles author authors et al al. ibid ibid. op. cit. loc. see
+    also e.g.,
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_PARTICLES_TEXT = """
+    van von de der den du da di del della dei des la le st. st san santa dos das do ter
+    ten bin ibn al el mac mc
+"""
+PARTICLES = frozenset(_PARTICLES_TEXT.split())
 CONNECTORS = frozenset({"of", "for", "on", "the", "und", "für", "de", "des", "du", "y"})
 LOCATOR_WORDS = (
     "p.",
@@ -242,7 +243,12 @@ def _names_before(
     first = True
     while index >= 0 and len(authors) < MAX_AUTHORS:
         word = tokens[index].text
-        if first and word.lower() in {"al.", "al"} and index >= 1 and tokens[index - 1].text == "et":
+        if (
+            first
+            and word.lower() in {"al.", "al"}
+            and index >= 1
+            and tokens[index - 1].text == "et"
+        ):
             et_al = True
             index -= 2
             if index >= 0 and tokens[index].text == ",":
@@ -277,7 +283,9 @@ def _names_before(
                 name_words.append(word)
                 index -= 1
                 continue
-            if not _name_word(word, lowercase_ok=lowercase_ok or (lowercase_last and not name_words)):
+            if not _name_word(
+                word, lowercase_ok=lowercase_ok or (lowercase_last and not name_words)
+            ):
                 break
             if _INITIAL.fullmatch(word):
                 break
@@ -674,7 +682,12 @@ def _pandoc_key(text: str, at: int) -> tuple[str, int, bool] | None:
 
 def _could_hold_year(text: str, start: int, end: int) -> bool:
     chunk = text[start:end]
-    return any(c.isdigit() for c in chunk) or "n.d" in chunk or "press" in chunk or "orthcoming" in chunk
+    return (
+        any(c.isdigit() for c in chunk)
+        or "n.d" in chunk
+        or "press" in chunk
+        or "orthcoming" in chunk
+    )
 
 
 _SENTENCE_START = re.compile(r"[.?!] {1,3}([^\W\d_])")

@@ -29,7 +29,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from cybercoop_cli.analysis.citations import Citation
 from cybercoop_cli.model import Source
@@ -37,7 +37,7 @@ from cybercoop_cli.model import Source
 NAME_CUTOFF = 80.0  # rapidfuzz ratio (0-100) for "the same surname, misspelt"
 
 
-class Grade(str, Enum):
+class Grade(StrEnum):
     EXACT = "exact"
     NEAR = "near"
     AMBIGUOUS = "ambiguous"

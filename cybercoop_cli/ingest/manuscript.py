@@ -261,7 +261,6 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'`\])}]+|\bwww\.[^\s<>\"'`\])}]+|\bdoi:\S+", re.I)
 _EMAIL_PART = re.compile(r"[\w.+-]+")
-_ANGLE = re.compile(r"<!--.*?-->", re.S)
 _XREF_MD = re.compile(
     r"\\?@ref\([^()\n]{0,200}\)|@(?:fig|sec|tbl|eq|lst|thm|lem|cor|prp)[-:][\w:.-]+"
 )
@@ -299,7 +298,7 @@ def _clean_markdown(text: str) -> str:
     spans += _front_matter(text)
     spans += _fenced_blocks(text)
     text = _blank(text, spans)
-    spans = [(m.start(), m.end()) for m in _ANGLE.finditer(text)]
+    spans = _html_comments(text)
     spans += _indented_code(text)
     text = _blank(text, spans)
     spans = _code_spans(text)
@@ -309,7 +308,20 @@ def _clean_markdown(text: str) -> str:
     spans += [(m.start(), m.end()) for m in _XREF_MD.finditer(text)]
     spans += [(m.start(), m.end()) for m in _XREF_TEX.finditer(text)]
     spans += _table_rules(text)
+    spans += _attribute_blocks(text)
     return _blank(text, spans)
+
+
+def _html_comments(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = text.find("<!--")
+    while position >= 0:
+        end = text.find("-->", position + 4)
+        if end < 0:
+            break  # no comment after this one can close either
+        spans.append((position, end + 3))
+        position = text.find("<!--", end + 3)
+    return spans
 
 
 def _front_matter(text: str) -> list[tuple[int, int]]:
@@ -421,7 +433,7 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
             index += 1
             continue
         close_start = runs[closer][0]
-        if "\n\n" in text[start:close_start] or close_start - start > 5_000:
+        if close_start - start > 5_000 or text.find("\n\n", start, close_start) >= 0:
             index += 1
             continue
         spans.append((start, close_start + length))
@@ -434,13 +446,27 @@ def _link_targets(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     position = text.find("](")
     while position >= 0:
-        close = text.find(")", position + 2)
-        newline = text.find("\n\n", position + 2)
-        if 0 <= close < position + 2_000 and (newline < 0 or close < newline):
+        close = text.find(")", position + 2, position + 2_000)
+        newline = text.find("\n\n", position + 2, position + 2_000)
+        if close >= 0 and (newline < 0 or close < newline):
             spans.append((position + 1, close + 1))
             position = text.find("](", close)
         else:
             position = text.find("](", position + 2)
+    return spans
+
+
+def _attribute_blocks(text: str) -> list[tuple[int, int]]:
+    """Pandoc attributes after a link, image or span: ``![..](x.png){width="100%"}``."""
+    spans: list[tuple[int, int]] = []
+    for opener in ("){", "]{"):
+        position = text.find(opener)
+        while position >= 0:
+            close = text.find("}", position + 2, position + 500)
+            newline = text.find("\n\n", position + 2, position + 500)
+            if close >= 0 and (newline < 0 or close < newline):
+                spans.append((position + 1, close + 1))
+            position = text.find(opener, position + 2)
     return spans
 
 
@@ -815,11 +841,10 @@ def _add_blocks(clean: str, start: int, end: int, kind: str, blocks: list[Block]
 
 def _looks_like_heading(text: str) -> bool:
     return (
-        ("\n" not in text
+        "\n" not in text
         and len(text) <= 100
-        and not text.endswith((".", ",", ";", ":", ")", "?", "!", "”", '"')))
-        or text.rstrip(":").strip().lower() in REFERENCE_HEADINGS
-    )
+        and not text.endswith((".", ",", ";", ":", ")", "?", "!", "”", '"'))
+    ) or text.rstrip(":").strip().lower() in REFERENCE_HEADINGS
 
 
 def heading_title(clean: str, block: Block) -> str:
