@@ -390,8 +390,8 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
 
 
 def _smart(text: str) -> str:
-    """Apostrophes as pandoc's LaTeX reader types them (O'Meara -> O’Meara)."""
-    return text.replace("'", "’")
+    """Single spaces, and apostrophes as pandoc's LaTeX reader types them (O’Meara)."""
+    return " ".join(text.split()).replace("'", "’")
 
 
 def _space_initials(given: str) -> str:
