@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, print_json, stdout_console
+from cybercoop_cli.cli.common import ProjectOption, QuietOption, print_json, stdout_console
 from cybercoop_cli.errors import ExitCode, InputError
 
 
@@ -48,9 +48,10 @@ def sources(
         bibliography = read_bibliography(files)
         found, problems = bibliography.sources, bibliography.problems
     else:
-        loaded = load(project, quiet)
-        found = loaded.sources
-        problems = tuple(p for p in loaded.problems if p.code.startswith(("bib-", "no-references")))
+        from cybercoop_cli.ingest.project import load_bibliography
+
+        bibliography = load_bibliography(project)
+        found, problems = bibliography.sources, bibliography.problems
     if output_format is SourcesFormat.json:
         from cybercoop_cli.render.jsonout import sources_json
 

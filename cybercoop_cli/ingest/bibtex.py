@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,7 +47,66 @@ MONTHS = {
 
 # BibTeX and BibLaTeX entry types; anything else is kept and reported as a warning.
 KNOWN_TYPES = frozenset(
-    ["article", "book", "mvbook", "inbook", "bookinbook", "suppbook", "booklet", "collection", "mvcollection", "incollection", "suppcollection", "dataset", "manual", "misc", "online", "electronic", "www", "patent", "periodical", "suppperiodical", "proceedings", "mvproceedings", "inproceedings", "conference", "reference", "mvreference", "inreference", "report", "techreport", "mastersthesis", "phdthesis", "thesis", "unpublished", "software", "artwork", "audio", "bibnote", "commentary", "image", "jurisdiction", "legislation", "legal", "letter", "movie", "music", "performance", "review", "standard", "video", "set", "xdata", "customa", "customb", "customc", "customd", "custome", "customf", "unpublished"]
+    [
+        "article",
+        "book",
+        "mvbook",
+        "inbook",
+        "bookinbook",
+        "suppbook",
+        "booklet",
+        "collection",
+        "mvcollection",
+        "incollection",
+        "suppcollection",
+        "dataset",
+        "manual",
+        "misc",
+        "online",
+        "electronic",
+        "www",
+        "patent",
+        "periodical",
+        "suppperiodical",
+        "proceedings",
+        "mvproceedings",
+        "inproceedings",
+        "conference",
+        "reference",
+        "mvreference",
+        "inreference",
+        "report",
+        "techreport",
+        "mastersthesis",
+        "phdthesis",
+        "thesis",
+        "unpublished",
+        "software",
+        "artwork",
+        "audio",
+        "bibnote",
+        "commentary",
+        "image",
+        "jurisdiction",
+        "legislation",
+        "legal",
+        "letter",
+        "movie",
+        "music",
+        "performance",
+        "review",
+        "standard",
+        "video",
+        "set",
+        "xdata",
+        "customa",
+        "customb",
+        "customc",
+        "customd",
+        "custome",
+        "customf",
+        "unpublished",
+    ]
 )
 
 # biblatex aliases: which field a BibTeX-era name stands for.
@@ -265,6 +325,11 @@ def _parse_value(text: str, pos: int) -> tuple[list[tuple[str, str]], int]:
     Pieces are ("text", content) for braced or quoted strings and ("ident", name) for
     bare words (macros, numbers). Never raises: an unclosed brace consumes the rest.
     """
+    if pos == 0:
+        # The common case, a whole value in one pair of braces with none inside: no scan.
+        simple = _SIMPLE_VALUE.fullmatch(text)
+        if simple:
+            return [("text", simple.group(1))], len(text)
     pieces: list[tuple[str, str]] = []
     n = len(text)
     while True:
@@ -299,6 +364,7 @@ def _parse_value(text: str, pos: int) -> tuple[list[tuple[str, str]], int]:
 
 
 _BARE = re.compile(r"[^\s,#{}\"=]+")
+_SIMPLE_VALUE = re.compile(r"\s*\{([^{}\\]*)\}\s*")
 
 
 _BRACE_MARK = re.compile(r"\\.|[{}]", re.DOTALL)
@@ -622,20 +688,39 @@ def normalise_doi(raw: str) -> str:
 
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND_OR_BRACE = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
+
+
+def split_names(raw: str) -> list[str]:
+    """Split a name list on the word ``and`` outside braces (``{Barnes and Noble}`` is one)."""
+    raw = raw.strip()
+    if "{" not in raw:
+        return [name for name in _AND.split(raw) if name.strip()]
+    names: list[str] = []
+    depth = 0
+    start = 0
+    for mark in _AND_OR_BRACE.finditer(raw):
+        token = mark.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            names.append(raw[start : mark.start()])
+            start = mark.end()
+    names.append(raw[start:])
+    return [name for name in names if name.strip()]
 
 
 def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
     """Split a BibTeX name list; return the people and whether it ended in ``and others``."""
     if not raw.strip():
         return (), False
-    from bibtexparser.middlewares.names import (
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
 
     people: list[Person] = []
     truncated = False
-    for name in split_multiple_persons_names(" ".join(raw.split())):
+    for name in split_names(" ".join(raw.split())):
         if name.strip().lower() == "others":
             truncated = True
             continue
@@ -643,8 +728,17 @@ def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
     return tuple(people), truncated
 
 
+_SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+)")
+
+
+@lru_cache(maxsize=32768)
 def _person(name: str, parse: object) -> Person:
     stripped = name.strip()
+    simple = _SIMPLE_NAME.fullmatch(stripped)
+    if simple:
+        # "Family, Given" with capitalised family words: no particle, no suffix, no LaTeX;
+        # exactly what the full BibTeX name grammar would give, without running it.
+        return Person(family=simple.group(1), given=simple.group(2).strip())
     # A name wholly in braces is a corporate name: {World Health Organization}.
     if stripped.startswith("{") and _matching_brace(stripped, 0) == len(stripped) - 1:
         return Person(literal=latex_to_unicode(stripped[1:-1]))

@@ -85,7 +85,8 @@ _SYMBOLS = {
     "textbackslash": "\ue003",
     "slash": "/",
     "nobreakspace": "\u00a0",
-    "textasciitilde": "~",
+    "textasciitilde": "\ue004",
+    "textasciicircum": "\ue005",
     "textunderscore": "_",
     "textbar": "|",
     "space": " ",
@@ -138,7 +139,14 @@ _KEEP_ARGUMENT = frozenset(
 
 # Escaped characters that later passes must not see as syntax are parked in the
 # private-use area and restored at the end.
-_PARKED = {"\ue000": "{", "\ue001": "}", "\ue002": "$", "\ue003": "\\"}
+_PARKED = {
+    "\ue000": "{",
+    "\ue001": "}",
+    "\ue002": "$",
+    "\ue003": "\\",
+    "\ue004": "~",
+    "\ue005": "^",
+}
 _ESCAPED = {
     "&": "&",
     "%": "%",
@@ -167,7 +175,7 @@ _TOKEN = re.compile(
 
 _MATH = re.compile(r"(?<!\\)\$[^$]{1,500}(?<!\\)\$")
 _NEEDS_WORK = re.compile(r"[\\{}~]|--|``|''")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not \\s: a non-breaking space (~) stays
 
 
 def _base(letter: str) -> str:

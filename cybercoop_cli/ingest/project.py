@@ -9,7 +9,7 @@ from cybercoop_cli.errors import InputError, ProjectNotFoundError
 from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
 from cybercoop_cli.ingest.notes import iter_note_files, read_note
 from cybercoop_cli.ingest.review import REVIEW_FILE, read_review
-from cybercoop_cli.model import Note, Problem, Project, Review
+from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 # A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
 # below the cutoff no suggestion is made.
@@ -31,6 +31,41 @@ def find_review_file(start: Path | None = None) -> Path:
     )
 
 
+def resolve_review_file(project: Path | None, start: Path | None = None) -> Path:
+    """The review file named by ``project`` (a folder or the file), or found from ``start``."""
+    if project is None:
+        return find_review_file(start)
+    path = Path(project)
+    review_file = path if path.is_file() else path / REVIEW_FILE
+    if not review_file.is_file():
+        raise ProjectNotFoundError(
+            f"no {REVIEW_FILE} in {path}: run 'cybercoop init {path}' to start a review there"
+        )
+    return review_file
+
+
+def load_bibliography(project: Path | None = None, *, start: Path | None = None) -> Bibliography:
+    """Only the review's sources (no notes): what ``cybercoop sources`` needs."""
+    review = read_review(resolve_review_file(project, start))
+    return _read_references(review)
+
+
+def _read_references(review: Review) -> Bibliography:
+    root = review.root
+    folder = review.references_dir
+    bib_files = list(iter_bib_files(folder)) if folder.is_dir() else []
+    bibliography = read_bibliography(bib_files, display_root=root)
+    if bib_files:
+        return bibliography
+    missing = Problem(
+        _relative(folder, root),
+        None,
+        "no .bib files here: add your bibliography, or run 'cybercoop import FILE'",
+        "no-references",
+    )
+    return Bibliography(bibliography.sources, (missing, *bibliography.problems))
+
+
 def load_project(
     project: Path | None = None,
     *,
@@ -42,35 +77,12 @@ def load_project(
     Problems a user can fix and that leave the rest readable are collected in
     ``Project.problems``; a review file that cannot be read raises :class:`InputError`.
     """
-    if project is not None:
-        path = Path(project)
-        review_file = path if path.is_file() else path / REVIEW_FILE
-        if not review_file.is_file():
-            raise ProjectNotFoundError(
-                f"no {REVIEW_FILE} in {path}: run 'cybercoop init {path}' to start a review there"
-            )
-    else:
-        review_file = find_review_file(start)
-    review = read_review(review_file)
+    review = read_review(resolve_review_file(project, start))
     root = review.root
-    problems: list[Problem] = []
-
-    bib_files = (
-        list(iter_bib_files(review.references_dir)) if review.references_dir.is_dir() else []
-    )
-    if not bib_files:
-        problems.append(
-            Problem(
-                _relative(review.references_dir, root),
-                None,
-                "no .bib files here: add your bibliography, or run 'cybercoop import FILE'",
-                "no-references",
-            )
-        )
     if progress:
-        progress("references", 0, len(bib_files))
-    bibliography = read_bibliography(bib_files, display_root=root)
-    problems.extend(bibliography.problems)
+        progress("references", 0, 0)
+    bibliography = _read_references(review)
+    problems: list[Problem] = list(bibliography.problems)
 
     note_files = iter_note_files(review.notes_dir) if review.notes_dir.is_dir() else []
     notes: list[Note] = []
@@ -175,4 +187,4 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-__all__ = ["InputError", "check_notes", "find_review_file", "load_project"]
+__all__ = ["InputError", "check_notes", "find_review_file", "load_bibliography", "load_project"]

@@ -40,8 +40,10 @@ def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
     """
     import yaml
 
+    # libyaml's parser is about ten times faster and gives the same nodes and marks.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None

@@ -167,3 +167,20 @@ def test_rempsyc_paper_bib_recovers_every_entry(corpus: Path) -> None:
         s.doi for s in bib.sources if s.key in {p.message.split("'")[3] for p in missing_comma}
     )
     assert any(p.code == "bib-missing-equals" for p in bib.problems)
+
+
+def test_split_names_respects_braces() -> None:
+    from cybercoop_cli.ingest.bibtex import split_names
+
+    assert split_names("A, B and {Barnes and Noble} and C AND D") == [
+        "A, B",
+        "{Barnes and Noble}",
+        "C",
+        "D",
+    ]
+    assert split_names("Anderson, Andy and\n  Sand, Sandra") == ["Anderson, Andy", "Sand, Sandra"]
+
+
+def test_line_breaks_inside_names_become_spaces() -> None:
+    people, _ = parse_names("Doe, Steven\n   A. and\nRoe,\n Jane")
+    assert [(p.family, p.given) for p in people] == [("Doe", "Steven A."), ("Roe", "Jane")]

@@ -37,3 +37,8 @@ def test_output_is_nfc() -> None:
     out = latex_to_unicode(r"Jos\'e")
     assert out == unicodedata.normalize("NFC", out)
     assert len(out) == 4
+
+
+def test_escaped_tilde_and_caret_survive_later_passes() -> None:
+    # A decoded "~" must not be read again as a non-breaking space.
+    assert latex_to_unicode(r"a\textasciitilde{}b\textasciicircum{}c and~d") == "a~b^c and\u00a0d"
