@@ -241,6 +241,7 @@ def _names_before(
     alias = ""
     seen_and = False
     first = True
+    strict = False  # after a comma in running text, names must be capitalised
     while index >= 0 and len(authors) < MAX_AUTHORS:
         word = tokens[index].text
         if (
@@ -283,9 +284,8 @@ def _names_before(
                 name_words.append(word)
                 index -= 1
                 continue
-            if not _name_word(
-                word, lowercase_ok=lowercase_ok or (lowercase_last and not name_words)
-            ):
+            loose = not strict and (lowercase_ok or (lowercase_last and not name_words))
+            if not _name_word(word, lowercase_ok=loose):
                 break
             if _INITIAL.fullmatch(word):
                 break
@@ -315,6 +315,7 @@ def _names_before(
             look = index - 1
             if look >= 0 and _name_word(tokens[look].text, lowercase_ok=lowercase_ok):
                 index -= 1
+                strict = narrative
                 continue
         break
     if not authors:

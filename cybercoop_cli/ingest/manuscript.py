@@ -833,6 +833,14 @@ def _add_blocks(clean: str, start: int, end: int, kind: str, blocks: list[Block]
         if line_end < end and clean[line_end:end].strip():
             blocks.append(Block(line_end + 1, end))
         return
+    first_end = clean.find("\n", lead, end)
+    if kind == "text" and first_end > 0:
+        first_line = clean[lead:first_end].strip().rstrip(":").strip().lower()
+        if first_line in REFERENCE_HEADINGS:
+            # "References" directly above the first entry, with no blank line between.
+            blocks.append(Block(lead, first_end, heading=True))
+            blocks.append(Block(first_end + 1, end))
+            return
     if kind in {"text", "docx"} and _looks_like_heading(stripped):
         blocks.append(Block(lead, end, heading=True))
         return
