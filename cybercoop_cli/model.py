@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import MappingProxyType
 
 
 class Severity(StrEnum):
@@ -95,7 +94,7 @@ class Source:
     entry_type: str
     file: str
     line: int
-    fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fields: Mapping[str, str] = field(default_factory=dict)  # treat as read-only
     authors: tuple[Person, ...] = ()
     editors: tuple[Person, ...] = ()
     authors_truncated: bool = False

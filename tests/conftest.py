@@ -58,3 +58,11 @@ def assert_golden(name: str, actual: str) -> None:
 def golden() -> object:
     """The golden-file comparison, as a fixture: ``golden("name.txt", text)``."""
     return assert_golden
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own cache folder, never the user's."""
+    monkeypatch.setenv("CYBERCOOP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

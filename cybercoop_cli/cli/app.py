@@ -88,6 +88,13 @@ def _main(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback when something fails.")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse every input afresh for this command; the same as the command's own --no-cache.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -96,6 +103,9 @@ def _main(
     ] = False,
 ) -> None:
     ctx.obj = {"debug": debug}
+    from cybercoop_cli.cli.common import GLOBAL_OPTIONS
+
+    GLOBAL_OPTIONS["no_cache"] = no_cache
 
 
 def _register() -> None:
@@ -105,6 +115,7 @@ def _register() -> None:
     app.command("sources")(sources.sources)
     app.command("export")(export.export)
     app.command("gaps")(gaps.gaps)
+    app.command("check")(__import__("cybercoop_cli.cli.check", fromlist=["check"]).check)
 
 
 _register()

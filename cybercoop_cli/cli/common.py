@@ -76,12 +76,35 @@ def progress(quiet: bool, label: str) -> Iterator[Callable[[str, int, int], None
         yield update
 
 
-def load(project: Path | None, quiet: bool = False) -> Project:
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse every input afresh instead of reusing the cache of unchanged files.",
+    ),
+]
+
+
+# Options given before the command (cybercoop --no-cache review); set by the app's callback
+# on every invocation.
+GLOBAL_OPTIONS: dict[str, bool] = {"no_cache": False}
+
+
+def cache_enabled(no_cache: bool = False) -> bool:
+    """The cache is on unless --no-cache (here or before the command) or CYBERCOOP_NO_CACHE."""
+    return not (no_cache or GLOBAL_OPTIONS["no_cache"] or os.environ.get("CYBERCOOP_NO_CACHE"))
+
+
+def load(project: Path | None, quiet: bool = False, no_cache: bool = False) -> Project:
     """Load the review named by --project, or the one found from the current folder."""
     from cybercoop_cli.ingest.project import load_project
 
+    def warn(message: str) -> None:
+        if not quiet:
+            stderr_console().print(f"warning: {message}", markup=False, highlight=False)
+
     with progress(quiet, "loading") as update:
-        return load_project(project, progress=update)
+        return load_project(project, progress=update, cache=cache_enabled(no_cache), warn=warn)
 
 
 def exit_code_for(project: Project) -> int:

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 
 from cybercoop_cli.ingest.latex import latex_to_unicode
 from cybercoop_cli.ingest.text import read_text
@@ -633,7 +632,7 @@ def _to_source(entry: _RawEntry, fields: dict[str, str], problems: list[Problem]
         entry_type=entry.entry_type,
         file=entry.file,
         line=entry.line,
-        fields=MappingProxyType(fields),
+        fields=fields,
         authors=authors,
         editors=editors,
         authors_truncated=truncated,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.text import read_text
+from cybercoop_cli.ingest.text import decode, read_text
 from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
@@ -49,10 +49,23 @@ def iter_note_files(folder: Path) -> list[Path]:
     )
 
 
-def read_note(path: Path, display: str) -> tuple[Note | None, list[Problem]]:
-    """Read one note; return it (or None if nothing usable) and the problems found."""
+def read_note(
+    path: Path, display: str, data: bytes | None = None
+) -> tuple[Note | None, list[Problem]]:
+    """Read one note; return it (or None if nothing usable) and the problems found.
+
+    ``data`` is the file's content when the caller has read it already.
+    """
     try:
-        text, warning = read_text(path, limit=MAX_NOTE_BYTES)
+        if data is None:
+            text, warning = read_text(path, limit=MAX_NOTE_BYTES)
+        elif len(data) > MAX_NOTE_BYTES:
+            raise InputError(
+                f"note is {len(data) // 1_048_576} MB, over the "
+                f"{MAX_NOTE_BYTES // 1_048_576} MB limit for notes"
+            )
+        else:
+            text, warning = decode(data)
     except InputError as exc:
         return None, [Problem(display, None, exc.message, "note-too-large")]
     except OSError as exc:

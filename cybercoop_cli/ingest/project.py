@@ -53,7 +53,7 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
 def _read_references(review: Review) -> Bibliography:
     root = review.root
     folder = review.references_dir
-    bib_files = list(iter_bib_files(folder)) if folder.is_dir() else []
+    bib_files = _bib_files(review)
     bibliography = read_bibliography(bib_files, display_root=root)
     if bib_files:
         return bibliography
@@ -71,34 +71,95 @@ def load_project(
     *,
     start: Path | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> Project:
     """Load a review. ``project`` is its folder (or review file); otherwise it is searched for.
 
     Problems a user can fix and that leave the rest readable are collected in
     ``Project.problems``; a review file that cannot be read raises :class:`InputError`.
+    With ``cache``, parsed inputs are reused when their content is unchanged (see
+    :mod:`cybercoop_cli.cache`); ``warn`` receives notices about the cache itself.
     """
     review = read_review(resolve_review_file(project, start))
     root = review.root
+    store = None
+    cached = None
+    if cache:
+        from cybercoop_cli.cache import CacheData, ProjectCache
+
+        store = ProjectCache(review.file)
+        cached, warning = store.load()
+        if warning and warn:
+            warn(warning)
+    fresh = None if cached is None else CacheData()
+    changed = False
+
     if progress:
         progress("references", 0, 0)
-    bibliography = _read_references(review)
+    bibliography: Bibliography | None = None
+    if cached is not None and fresh is not None:
+        from cybercoop_cli.cache import content_hash
+
+        files = _bib_files(review)
+        key = content_hash(*(str(f).encode() + b"\0" + _read_bytes(f) for f in files))
+        if cached.bibliography_key == key and cached.bibliography is not None:
+            bibliography = cached.bibliography
+        fresh.bibliography_key = key
+    if bibliography is None:
+        bibliography = _read_references(review)
+        changed = True
+    if fresh is not None:
+        fresh.bibliography = bibliography
     problems: list[Problem] = list(bibliography.problems)
 
     note_files = iter_note_files(review.notes_dir) if review.notes_dir.is_dir() else []
     notes: list[Note] = []
     for index, note_file in enumerate(note_files):
-        note, note_problems = read_note(note_file, _relative(note_file, root))
+        display = _relative(note_file, root)
+        if cached is not None and fresh is not None:
+            from cybercoop_cli.cache import content_hash
+
+            data = _read_bytes(note_file)
+            digest = content_hash(data)
+            hit = cached.notes.get(display)
+            if hit is not None and hit[0] == digest:
+                note, note_problems = hit[1], hit[2]
+            else:
+                note, note_problems = read_note(note_file, display, data)
+                changed = True
+            fresh.notes[display] = (digest, note, note_problems)
+        else:
+            note, note_problems = read_note(note_file, display)
         problems.extend(note_problems)
         if note is not None:
             notes.append(note)
         if progress and index % 200 == 0:
             progress("notes", index, len(note_files))
+    if store is not None and fresh is not None and cached is not None:
+        changed = changed or set(cached.notes) != set(fresh.notes)
+        if changed:
+            warning = store.save(fresh)
+            if warning and warn:
+                warn(warning)
 
     keys = [source.key for source in bibliography.sources]
     problems.extend(check_notes(notes, review, keys))
     return Project(
         review=review, sources=bibliography.sources, notes=tuple(notes), problems=tuple(problems)
     )
+
+
+def _bib_files(review: Review) -> list[Path]:
+    folder = review.references_dir
+    return list(iter_bib_files(folder)) if folder.is_dir() else []
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""  # unreadable: the parser reports why, and caches that report like any other
 
 
 def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:

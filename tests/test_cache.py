@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cybercoop_cli.cache import CACHE_FORMAT, CacheData, ProjectCache
+from cybercoop_cli.cli.app import app
+from cybercoop_cli.ingest.project import load_project
+
+runner = CliRunner()
+
+
+def review_json(project: Path, *extra: str) -> dict[str, object]:
+    result = runner.invoke(app, [*extra, "review", "-p", str(project), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_cached_and_uncached_outputs_are_identical(example_project: Path) -> None:
+    uncached = review_json(example_project, "--no-cache")
+    assert not ProjectCache(example_project / "cybercoop.yaml").path.exists()
+    first = review_json(example_project)
+    assert ProjectCache(example_project / "cybercoop.yaml").path.exists()
+    second = review_json(example_project)
+    assert uncached == first == second
+
+
+def test_cache_is_reused_when_nothing_changed(example_project: Path) -> None:
+    load_project(example_project, cache=True)
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    stamp = cache.path.stat().st_mtime_ns
+    load_project(example_project, cache=True)
+    assert cache.path.stat().st_mtime_ns == stamp  # nothing re-parsed, nothing re-written
+    data, warning = cache.load()
+    assert warning is None and len(data.notes) == 6 and data.bibliography is not None
+
+
+def test_every_kind_of_edit_is_seen(example_project: Path) -> None:
+    review_json(example_project)  # fill the cache
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text().replace("sections: [intro]", "sections: [implementation]"))
+    sections = {s["id"]: s for s in review_json(example_project)["sections"]}  # type: ignore[union-attr,index]
+    assert sections["implementation"]["source_keys"] == ["sekati2022assessing"]
+
+    bib = example_project / "references" / "cybercrime-cooperation.bib"
+    bib.write_text(bib.read_text().replace("{Sekati, P. N. M.}", "{Sekati, Palesa}"))
+    result = runner.invoke(app, ["sources", "-p", str(example_project), "-f", "json"])
+    (sekati,) = [
+        s for s in json.loads(result.stdout)["sources"] if s["key"] == "sekati2022assessing"
+    ]
+    assert sekati["authors"][0]["given"] == "Palesa"
+    bib.write_text(bib.read_text().replace("@article{amoo2024legal,", "@article{amoo2024renamed,"))
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert result.exit_code == 3  # the note now names a key that is gone
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert "did you mean 'amoo2024renamed'" in problem["message"]
+    bib.write_text(bib.read_text().replace("@article{amoo2024renamed,", "@article{amoo2024legal,"))
+
+    review_file = example_project / "cybercoop.yaml"
+    review_file.write_text(
+        review_file.read_text().replace(
+            "title: 1. The current legal framework", "title: 1. The framework"
+        )
+    )
+    titles = [s["title"] for s in review_json(example_project)["sections"]]  # type: ignore[union-attr,index]
+    assert "1. The framework" in titles
+
+
+def test_deleted_note_disappears(example_project: Path) -> None:
+    review_json(example_project)
+    (example_project / "notes" / "brass2021adaptive.md").unlink()
+    assert review_json(example_project)["unused_sources"] == ["brass2021adaptive"]
+
+
+def test_unreadable_cache_is_ignored_with_a_warning(example_project: Path) -> None:
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    cache.path.parent.mkdir(parents=True, exist_ok=True)
+    cache.path.write_bytes(b"not a pickle")
+    warnings: list[str] = []
+    project = load_project(example_project, cache=True, warn=warnings.append)
+    assert len(project.sources) == 6
+    assert len(warnings) == 1 and "unreadable" in warnings[0]
+    _, warning = cache.load()
+    assert warning is None  # rebuilt
+
+
+def test_cache_from_another_version_is_ignored(example_project: Path) -> None:
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    stale = CacheData(format="0.0.0/0")
+    assert stale.format != CACHE_FORMAT
+    cache.save(stale)
+    warnings: list[str] = []
+    load_project(example_project, cache=True, warn=warnings.append)
+    assert warnings and "another version" in warnings[0]
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert result.exit_code == 0 and "warning" not in result.stderr  # rebuilt by the first load
+
+
+def test_cache_location_follows_the_environment(tmp_path: Path) -> None:
+    assert str(ProjectCache(tmp_path / "cybercoop.yaml").path).startswith(
+        os.environ["CYBERCOOP_CACHE_DIR"]
+    )
