@@ -23,7 +23,9 @@ def kinds(report) -> list[tuple[str, int | None, str | None, str | None]]:  # ty
 def test_example_draft_reports_each_planted_mistake_and_nothing_else(example_project: Path) -> None:
     project = load_project(example_project)
     assert project.review.manuscript is not None
-    manuscript = read_manuscript(example_project / project.review.manuscript, display="manuscript/draft.md")
+    manuscript = read_manuscript(
+        example_project / project.review.manuscript, display="manuscript/draft.md"
+    )
     report = check_manuscript(manuscript, project.sources, project.notes)
     assert kinds(report) == [
         ("name-mismatch", 37, None, "wickibirchler2020budapest"),  # "Wicki-Birchner"
@@ -46,7 +48,9 @@ def test_inara_resolves_everything_and_reports_the_three_uncited(corpus: Path) -
     report = check_manuscript(manuscript, bibliography.sources, origin="bib")
     assert all(m.grade.value == "exact" for m in report.matches)
     assert not [f for f in report.findings if f.finding.kind == "unresolved-citation"]
-    uncited = sorted(f.finding.source or "" for f in report.findings if f.finding.kind == "uncited-reference")
+    uncited = sorted(
+        f.finding.source or "" for f in report.findings if f.finding.kind == "uncited-reference"
+    )
     assert uncited == ["bradford1976", "chatops", "quarto"]
 
 
@@ -54,7 +58,9 @@ def test_papaja_tex_resolves_against_its_own_reference_list(corpus: Path) -> Non
     manuscript = read_manuscript(corpus / "papaja-apa" / "example.tex")
     sources = manuscript.reference_sources()
     report = check_manuscript(manuscript, sources, origin="reference-list")
-    resolved = [(m.citation.authors[0], m.citation.year, m.grade.value, m.key) for m in report.matches]
+    resolved = [
+        (m.citation.authors[0], m.citation.year, m.grade.value, m.key) for m in report.matches
+    ]
     assert len(resolved) == 21
     assert all(grade == "exact" for _, _, grade, _ in resolved), resolved
     assert ("Lenth", "2018", "exact", "lenth-2018") in resolved
@@ -94,39 +100,96 @@ def test_docx_gives_the_same_findings_as_txt(example_project: Path, tmp_path: Pa
     document.save(str(tmp_path / "draft.docx"))
 
     def run(path: Path) -> list[tuple[str, str, int | None, str | None, str | None, str]]:
-        report = check_manuscript(read_manuscript(path, display="draft"), project.sources, project.notes)
+        report = check_manuscript(
+            read_manuscript(path, display="draft"), project.sources, project.notes
+        )
         return [
-            (f.finding.kind, f.finding.severity.value, f.finding.line, f.finding.source,
-             f.finding.candidate, f.finding.message)
+            (
+                f.finding.kind,
+                f.finding.severity.value,
+                f.finding.line,
+                f.finding.source,
+                f.finding.candidate,
+                f.finding.message,
+            )
             for f in report.findings
         ]
 
     from_txt, from_docx = run(txt), run(tmp_path / "draft.docx")
     assert from_txt == from_docx
     assert [f[0] for f in from_txt] == [
-        "name-mismatch", "uncited-claim", "et-al-style", "year-mismatch", "uncited-claim", "weak-support"
+        "name-mismatch",
+        "uncited-claim",
+        "et-al-style",
+        "year-mismatch",
+        "uncited-claim",
+        "weak-support",
     ]
     docx_report = check_manuscript(read_manuscript(tmp_path / "draft.docx"), project.sources)
     assert all(f.paragraph == f.finding.line for f in docx_report.findings if f.finding.line)
 
 
 SOURCES = (
-    Source(key="chang2020", entry_type="book", file="r.bib", line=3,
-           authors=(Person(family="Chang"),), year=2020, title="Frameworks"),
-    Source(key="lee2018a", entry_type="book", file="r.bib", line=9,
-           authors=(Person(family="Lee"),), year=2018, title="A"),
-    Source(key="lee2018b", entry_type="book", file="r.bib", line=12,
-           authors=(Person(family="Lee"),), year=2018, title="B"),
-    Source(key="unused", entry_type="book", file="r.bib", line=20,
-           authors=(Person(family="Nobody"),), year=2001, title="Unused"),
-    Source(key="duo", entry_type="book", file="r.bib", line=30,
-           authors=(Person(family="Brass"), Person(family="Sowell")), year=2021, title="IoT"),
+    Source(
+        key="chang2020",
+        entry_type="book",
+        file="r.bib",
+        line=3,
+        authors=(Person(family="Chang"),),
+        year=2020,
+        title="Frameworks",
+    ),
+    Source(
+        key="lee2018a",
+        entry_type="book",
+        file="r.bib",
+        line=9,
+        authors=(Person(family="Lee"),),
+        year=2018,
+        title="A",
+    ),
+    Source(
+        key="lee2018b",
+        entry_type="book",
+        file="r.bib",
+        line=12,
+        authors=(Person(family="Lee"),),
+        year=2018,
+        title="B",
+    ),
+    Source(
+        key="unused",
+        entry_type="book",
+        file="r.bib",
+        line=20,
+        authors=(Person(family="Nobody"),),
+        year=2001,
+        title="Unused",
+    ),
+    Source(
+        key="duo",
+        entry_type="book",
+        file="r.bib",
+        line=30,
+        authors=(Person(family="Brass"), Person(family="Sowell")),
+        year=2021,
+        title="IoT",
+    ),
 )
 NOTES = (
-    Note(key="chang2020", file="notes/chang.md", line=1,
-         annotation=Annotation(summary="The Budapest Convention is the only binding treaty."),
-         claims=(Claim(text="The Convention harmonises offences.",
-                       quote="the only binding international instrument on cybercrime", line=7),)),
+    Note(
+        key="chang2020",
+        file="notes/chang.md",
+        line=1,
+        annotation=Annotation(summary="The Budapest Convention is the only binding treaty."),
+        claims=(
+            Claim(
+                text="The Convention harmonises offences.",
+                quote="the only binding international instrument on cybercrime",
+                line=7,
+            ),
+        ),
+    ),
 )
 
 
@@ -153,10 +216,14 @@ def test_each_citation_kind_once() -> None:
 
 
 def test_quotes_need_a_page_and_must_match_the_note() -> None:
-    ok = check('Chang (2020) calls it "the only binding international instrument on cybercrime" (p. 3). '
-               "Also (Lee, 2018a; Lee, 2018b; Brass & Sowell, 2021) and (Nobody, 2001).")
+    ok = check(
+        'Chang (2020) calls it "the only binding international instrument on cybercrime" (p. 3). '
+        "Also (Lee, 2018a; Lee, 2018b; Brass & Sowell, 2021) and (Nobody, 2001)."
+    )
     assert [k for k, *_ in kinds(ok)] == []
-    missing = check('It is "the only binding international instrument on cybercrime" (Chang, 2020).')
+    missing = check(
+        'It is "the only binding international instrument on cybercrime" (Chang, 2020).'
+    )
     assert [k for k, *_ in kinds(missing)][:1] == ["quote-without-page"]
     wrong = check('It is "the one and only treaty against all cybercrime" (Chang, 2020, p. 4).')
     found = [k for k, *_ in kinds(wrong)]
@@ -164,9 +231,16 @@ def test_quotes_need_a_page_and_must_match_the_note() -> None:
 
 
 def test_uncited_claim_signals() -> None:
-    for text in ("Crime rose by 45% last year.", "Research has shown that it works.",
-                 "In 2016 the network was dismantled.", "Losses reached 3,500,000 euros."):
-        report = check(text + "\n\nCited (Chang, 2020; Lee, 2018a; Lee, 2018b; Brass & Sowell, 2021; Nobody, 2001).")
+    for text in (
+        "Crime rose by 45% last year.",
+        "Research has shown that it works.",
+        "In 2016 the network was dismantled.",
+        "Losses reached 3,500,000 euros.",
+    ):
+        report = check(
+            text
+            + "\n\nCited (Chang, 2020; Lee, 2018a; Lee, 2018b; Brass & Sowell, 2021; Nobody, 2001)."
+        )
         assert [k for k, *_ in kinds(report)] == ["uncited-claim"], text
     calm = check("We argue that cooperation matters. Error bars show 95% confidence intervals.")
     assert "uncited-claim" not in [k for k, *_ in kinds(calm)]

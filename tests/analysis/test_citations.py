@@ -37,7 +37,10 @@ P, N = "parenthetical", "narrative"
         ("(Widodo et al 2024)", [(P, ("Widodo",), True, "2024", "")]),
         (
             "(Vargo & Lusch, 2008, 2011)",
-            [(P, ("Vargo", "Lusch"), False, "2008", ""), (P, ("Vargo", "Lusch"), False, "2011", "")],
+            [
+                (P, ("Vargo", "Lusch"), False, "2008", ""),
+                (P, ("Vargo", "Lusch"), False, "2011", ""),
+            ],
         ),
         (
             "(Frau et al., 2023a, 2023b)",
@@ -48,7 +51,10 @@ P, N = "parenthetical", "narrative"
         ("(R Core Team, 2015)", [(P, ("R Core Team",), False, "2015", "")]),
         (
             "(World Health Organization [WHO], 2020) and later (WHO, 2020)",
-            [(P, ("World Health Organization",), False, "2020", ""), (P, ("WHO",), False, "2020", "")],
+            [
+                (P, ("World Health Organization",), False, "2020", ""),
+                (P, ("WHO",), False, "2020", ""),
+            ],
         ),
         ("(Council of Europe, 2001)", [(P, ("Council of Europe",), False, "2001", "")]),
         ("(Smith 2020)", [(P, ("Smith",), False, "2020", "")]),
@@ -57,18 +63,29 @@ P, N = "parenthetical", "narrative"
         ("Brass and Sowell (2021) propose", [(N, ("Brass", "Sowell"), False, "2021", "")]),
         ("In Chang's (2020) chapter", [(N, ("Chang",), False, "2020", "")]),
         ("However, Chang (2020, p. 5) says", [(N, ("Chang",), False, "2020", "p. 5")]),
-        ("as Featherman and\nHajli\n(2016) highlight", [(N, ("Featherman", "Hajli"), False, "2016", "")]),
+        (
+            "as Featherman and\nHajli\n(2016) highlight",
+            [(N, ("Featherman", "Hajli"), False, "2016", "")],
+        ),
         ("(Prahalad &\n Ramaswamy, 2004a)", [(P, ("Prahalad", "Ramaswamy"), False, "2004a", "")]),
-        ("(Martillo Jeremías & Polo Peña, 2021)", [(P, ("Martillo Jeremías", "Polo Peña"), False, "2021", "")]),
+        (
+            "(Martillo Jeremías & Polo Peña, 2021)",
+            [(P, ("Martillo Jeremías", "Polo Peña"), False, "2021", "")],
+        ),
         ("(Wicki-Birchler, 2020)", [(P, ("Wicki-Birchler",), False, "2020", "")]),
         ("(Müller, 2017)", [(P, ("Müller",), False, "2017", "")]),
-        ("(Singmann, Bolker, Westfall, & Aust, 2016)", [(P, ("Singmann", "Bolker", "Westfall", "Aust"), False, "2016", "")]),
+        (
+            "(Singmann, Bolker, Westfall, & Aust, 2016)",
+            [(P, ("Singmann", "Bolker", "Westfall", "Aust"), False, "2016", "")],
+        ),
         ("(Version 1.3.0; R. V. Lenth, 2015)", [(P, ("Lenth",), False, "2015", "")]),
         ("(thomke & hippel, 2002)", [(P, ("thomke", "hippel"), False, "2002", "")]),
         ("(san Martín & Camarero, 2009)", [(P, ("san Martín", "Camarero"), False, "2009", "")]),
     ],
 )
-def test_author_date_forms(text: str, expected: list[tuple[str, tuple[str, ...], bool, str, str]]) -> None:
+def test_author_date_forms(
+    text: str, expected: list[tuple[str, tuple[str, ...], bool, str, str]]
+) -> None:
     assert summary(text) == expected
 
 

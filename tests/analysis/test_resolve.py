@@ -34,8 +34,14 @@ SOURCES = [
     source("smith2019a", ["Smith"], 2019, title="Alpha"),
     source("lee2018x", ["Lee", "Park"], 2018),
     source("lee2018y", ["Lee", "Park"], 2018),
-    Source(key="who2020", entry_type="report", file="refs.bib", line=1,
-           authors=(Person(literal="World Health Organization"),), year=2020),
+    Source(
+        key="who2020",
+        entry_type="report",
+        file="refs.bib",
+        line=1,
+        authors=(Person(literal="World Health Organization"),),
+        year=2020,
+    ),
 ]
 
 
@@ -109,7 +115,8 @@ def test_ten_thousand_citations_against_ten_thousand_sources_is_fast() -> None:
     names = ["".join(rng.choices(string.ascii_lowercase, k=8)).title() for _ in range(10_000)]
     sources = [source(f"s{i}", [n], 1990 + i % 30) for i, n in enumerate(names)]
     text = " ".join(
-        f"({names[i][:-1] + '9' if i % 4 == 0 else names[i]}, {1990 + i % 30})" for i in range(10_000)
+        f"({names[i][:-1] + '9' if i % 4 == 0 else names[i]}, {1990 + i % 30})"
+        for i in range(10_000)
     )
     citations = find_citations(text)
     assert len(citations) == 10_000

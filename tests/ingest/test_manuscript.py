@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -205,7 +204,7 @@ def test_docx_doctype_and_damage_are_refused(tmp_path: Path) -> None:
     empty = tmp_path / "empty.docx"
     with zipfile.ZipFile(empty, "w") as archive:
         archive.writestr("other.xml", b"<a/>")
-    with pytest.raises(InputError, match="no word/document.xml"):
+    with pytest.raises(InputError, match=r"no word/document\.xml"):
         read_manuscript(empty)
 
 
@@ -225,13 +224,7 @@ def test_corpus_papaja_reference_list(corpus: Path) -> None:
     assert [y for name, y in refs if name == "Lenth"] == ["2018", "2015", "2016"]
 
 
-def test_bytes_reader_roundtrip() -> None:
-    # The docx parser reads from memory; a truncated XML part is reported, not raised raw.
-    data = io.BytesIO()
-    with zipfile.ZipFile(data, "w") as archive:
-        archive.writestr("word/document.xml", b"<w:document xmlns:w='x'><w:body>")
-    path = Path("/nonexistent")  # unused: exercise the parser directly below
-    from cybercoop_cli.ingest.manuscript import _docx_paragraphs
-
+def test_docx_with_malformed_xml_is_an_input_error(tmp_path: Path) -> None:
+    path = _zip_with_document(tmp_path / "bad.docx", b"<w:document xmlns:w='x'><w:body>")
     with pytest.raises(InputError, match="not XML"):
-        _docx_paragraphs(b"<a><b></a>", str(path))
+        read_manuscript(path)
