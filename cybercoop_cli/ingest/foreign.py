@@ -1,0 +1,181 @@
+"""Sources read from formats other than BibTeX (CSL-JSON, RIS): plain text to BibTeX fields.
+
+CSL-JSON and RIS hold plain Unicode text; a :class:`~cybercoop_cli.model.Source` holds
+BibTeX fields (LaTeX as written, for writing back) beside its decoded display text. This
+module builds both from plain text, the same way for every foreign format:
+
+* LaTeX specials in values are escaped (``&`` -> ``\\&``), except in verbatim fields
+  (``url``, ``doi``, ``file``), which BibLaTeX reads as written;
+* in titles, every capitalised word after the first is braced (``{Budapest}``), as
+  Better BibTeX does, so that styles which lower-case titles (APA's sentence case, which
+  pandoc applies to English titles) leave proper nouns alone: the title reads as the
+  reference manager had it;
+* names are written ``von Last, Jr, First``; corporate names are wholly braced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from cybercoop_cli.ingest.bibtex import normalise_doi
+from cybercoop_cli.model import Person, Source
+
+#: Fields written verbatim: BibLaTeX reads them without interpreting LaTeX.
+VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "urldate"})
+#: The order fields are written in; others follow in the order they came.
+FIELD_ORDER = (
+    "author",
+    "editor",
+    "title",
+    "journal",
+    "booktitle",
+    "series",
+    "edition",
+    "volume",
+    "number",
+    "pages",
+    "year",
+    "date",
+    "publisher",
+    "institution",
+    "school",
+    "organization",
+    "address",
+    "type",
+    "doi",
+    "url",
+    "urldate",
+    "isbn",
+    "issn",
+)
+#: Fields whose capitalised words are protected by braces.
+TITLE_FIELDS = frozenset({"title", "booktitle", "maintitle", "subtitle"})
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# A word for case protection: letters and digits, with hyphens and apostrophes inside.
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def escape_latex(text: str) -> str:
+    """Plain text as LaTeX that typesets to the same characters."""
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+
+
+def protect_title(text: str) -> str:
+    """A plain title as BibTeX: escaped, each capitalised word after the first braced."""
+    out: list[str] = []
+    last = 0
+    for index, match in enumerate(_WORD.finditer(text)):
+        word = match.group(0)
+        out.append(escape_latex(text[last : match.start()]))
+        escaped = escape_latex(word)
+        if index > 0 and any(ch.isupper() for ch in word):
+            out.append("{" + escaped + "}")
+        else:
+            out.append(escaped)
+        last = match.end()
+    out.append(escape_latex(text[last:]))
+    return "".join(out)
+
+
+def bibtex_name(person: Person) -> str:
+    """One name as BibTeX writes it: ``von Last, Jr, First``; a corporate name braced."""
+    if person.literal:
+        return "{" + escape_latex(person.literal) + "}"
+    family = escape_latex(person.family)
+    if " and " in f" {family} " or "," in family:
+        family = "{" + family + "}"
+    last = f"{escape_latex(person.particle)} {family}".strip()
+    parts = [last]
+    if person.suffix:
+        parts += [escape_latex(person.suffix), escape_latex(person.given)]
+    elif person.given:
+        parts.append(escape_latex(person.given))
+    return ", ".join(parts)
+
+
+def bibtex_names(people: Sequence[Person]) -> str:
+    return " and ".join(bibtex_name(p) for p in people)
+
+
+def year_of(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def make_source(
+    *,
+    key: str,
+    entry_type: str,
+    file: str,
+    line: int,
+    plain: Mapping[str, str],
+    authors: Sequence[Person] = (),
+    editors: Sequence[Person] = (),
+    container_field: str = "",
+) -> Source:
+    """A Source from plain-text fields: BibTeX fields for writing, display text for reading.
+
+    ``plain`` maps BibTeX field names to plain Unicode values (empty values are dropped);
+    ``container_field`` names the one that holds the journal or book title.
+    """
+    values = {name: " ".join(value.split()) for name, value in plain.items() if value.strip()}
+    fields: dict[str, str] = {}
+    if authors:
+        fields["author"] = bibtex_names(authors)
+    if editors:
+        fields["editor"] = bibtex_names(editors)
+    for name, value in values.items():
+        if name == "doi":
+            fields[name] = normalise_doi(value)
+        elif name in VERBATIM_FIELDS:
+            fields[name] = value
+        elif name in TITLE_FIELDS:
+            fields[name] = protect_title(value)
+        else:
+            fields[name] = escape_latex(value)
+    rank = {name: index for index, name in enumerate(FIELD_ORDER)}
+    fields = dict(sorted(fields.items(), key=lambda item: rank.get(item[0], len(rank))))
+    date = values.get("date", "") or values.get("year", "")
+    return Source(
+        key=key,
+        entry_type=entry_type,
+        file=file,
+        line=line,
+        fields=fields,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        title=values.get("title", ""),
+        container=values.get(container_field, "") if container_field else "",
+        year=year_of(date),
+        date=date,
+        publisher=values.get("publisher", "") or values.get("institution", ""),
+        volume=values.get("volume", ""),
+        issue=values.get("number", ""),
+        pages=values.get("pages", "").replace("--", "–"),
+        doi=normalise_doi(values.get("doi", "")),
+        url=values.get("url", ""),
+    )
+
+
+def page_range(text: str) -> str:
+    """``12-34`` as BibTeX's ``12--34``; other forms unchanged."""
+    return re.sub(r"(?<=\w)\s*[-‐‑–—]\s*(?=\w)", "--", text.strip())
+
+
+def joined(values: Iterable[str], separator: str = ", ") -> str:
+    return separator.join(v.strip() for v in values if v and v.strip())
