@@ -48,8 +48,13 @@ def stderr_console() -> Console:
 
 
 def print_json(data: Any) -> None:
-    """Write one JSON document to stdout (UTF-8, stable key order as built)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Write one JSON document to stdout: indented on a terminal, compact when piped.
+
+    Compact output uses the C encoder, about ten times faster on large reports; as with
+    ``gh --json``, what a program reads need not be pretty.
+    """
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -242,10 +243,8 @@ def _hint(suggestion: str | None) -> str:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 __all__ = ["InputError", "check_notes", "find_review_file", "load_bibliography", "load_project"]

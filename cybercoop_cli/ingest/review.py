@@ -113,6 +113,7 @@ def _facet(item: Any, file: str) -> Facet:
         id=_ident(item, file, "facet"),
         question=_text(item, "question", file, required=True),
         keywords=_keywords(item, file),
+        line=item.line,
     )
 
 
@@ -125,6 +126,7 @@ def _section(item: Any, file: str) -> Section:
         description=_text(item, "description", file),
         keywords=_keywords(item, file),
         needs_support=_flag(item, "needs_support", file, default=True),
+        line=item.line,
     )
 
 
