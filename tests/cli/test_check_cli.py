@@ -16,6 +16,11 @@ from tests.conftest import assert_golden
 runner = CliRunner()
 
 
+def pretty(data: object) -> str:
+    """Goldens hold indented JSON whatever layout stdout uses (compact when piped)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 @pytest.fixture
 def in_example(example_project: Path):  # type: ignore[no-untyped-def]
     old = Path.cwd()
@@ -53,7 +58,7 @@ def test_json_golden(example_project: Path) -> None:
         "match",
     }
     assert {"kind", "severity", "line", "message", "key", "candidate"} <= set(data["findings"][0])
-    assert_golden("check/example.json", result.stdout)
+    assert_golden("check/example.json", pretty(data))
 
 
 def test_sarif_golden(example_project: Path) -> None:
@@ -68,7 +73,7 @@ def test_sarif_golden(example_project: Path) -> None:
     first = run["results"][0]["locations"][0]["physicalLocation"]
     assert first["artifactLocation"]["uri"] == "manuscript/draft.md"
     assert first["region"]["startLine"] == 37
-    assert_golden("check/example.sarif.json", result.stdout)
+    assert_golden("check/example.sarif.json", pretty(data))
 
 
 def test_fail_on_thresholds(example_project: Path, tmp_path: Path) -> None:
