@@ -73,9 +73,6 @@ class CheckReport:
     findings: tuple[CheckFinding, ...]
     source_count: int
 
-    def lines(self, manuscript: Manuscript) -> list[int]:
-        return [manuscript.line_of(m.citation.start) for m in self.matches]
-
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.finding.severity is severity)
 
