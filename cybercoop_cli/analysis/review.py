@@ -130,6 +130,13 @@ def summarize(project: Project) -> ReviewReport:
     )
 
 
+def _some(items: list[str], limit: int = 3) -> str:
+    """A short list for a sentence: 'a, b, c and 12 others'."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit:,} others"
+
+
 def _next_steps(
     project: Project,
     sections: tuple[SectionReport, ...],
@@ -144,7 +151,7 @@ def _next_steps(
         steps.append(
             NextStep(
                 "fix-input",
-                ", ".join(files),
+                _some(files),
                 f"Fix the {len(errors)} input error(s) listed under Problems, starting with {errors[0].location()}.",
             )
         )
@@ -185,7 +192,7 @@ def _next_steps(
                 NextStep(
                     "answer-critique",
                     section.id,
-                    f"Answer the critique in '{section.title}' from {', '.join(contesting)}.",
+                    f"Answer the critique in '{section.title}' from {_some(contesting)}.",
                 )
             )
     untagged = [s for s in suggestions if s.kind == "section"]
@@ -193,7 +200,7 @@ def _next_steps(
         steps.append(
             NextStep(
                 "tag-claims",
-                ", ".join(sorted({s.file for s in untagged})),
+                _some(sorted({s.file for s in untagged})),
                 f"Tag {len(untagged)} claim(s) with a section; suggestions are listed above.",
             )
         )
@@ -201,7 +208,7 @@ def _next_steps(
         steps.append(
             NextStep(
                 "write-notes",
-                ", ".join(unused),
+                _some(list(unused)),
                 f"Write notes for {len(unused)} source(s) without one: cybercoop note new {unused[0]}",
             )
         )

@@ -35,6 +35,22 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+# A dashboard is read, not searched: long lists are cut here, and the JSON output has all.
+MAX_CLAIMS_PER_SECTION = 8
+MAX_LISTED = 20
+
+
+def _more(count: int, what: str) -> Text:
+    return Text(f"… and {count:,} more {what} (all of them: --format json)", style="dim")
+
+
+def _keys(keys: Sequence[str], limit: int = 6) -> Text | str:
+    if not keys:
+        return Text("—", style="dim")
+    shown = "\n".join(keys[:limit])
+    return shown if len(keys) <= limit else f"{shown}\n… +{len(keys) - limit:,} more"
+
+
 def render_review(report: ReviewReport, console: Console) -> None:
     console.print(
         Panel(
@@ -68,7 +84,7 @@ def render_review(report: ReviewReport, console: Console) -> None:
             Text.assemble((section.id, "bold"), "\n", (section.title, "dim")),
             _status(section),
             str(len(section.claims)),
-            "\n".join(section.source_keys) or Text("—", style="dim"),
+            _keys(section.source_keys),
         )
     console.print(sections)
 
@@ -77,7 +93,7 @@ def render_review(report: ReviewReport, console: Console) -> None:
         if not section.claims:
             continue
         console.print(Text.assemble("  ", (section.id, "bold")))
-        for item in section.claims:
+        for item in section.claims[:MAX_CLAIMS_PER_SECTION]:
             stance = item.claim.stance.value
             console.print(
                 Padding(
@@ -89,6 +105,9 @@ def render_review(report: ReviewReport, console: Console) -> None:
                     (0, 0, 0, 4),
                 )
             )
+        if len(section.claims) > MAX_CLAIMS_PER_SECTION:
+            hidden = len(section.claims) - MAX_CLAIMS_PER_SECTION
+            console.print(Padding(_more(hidden, "claims"), (0, 0, 0, 4)))
     console.print()
 
     if report.suggestions:
@@ -115,19 +134,26 @@ def render_review(report: ReviewReport, console: Console) -> None:
                 )
             else:
                 row.append(Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim"))
-        for (file, line, text), hints in rows.items():
+        for (file, line, text), hints in list(rows.items())[:MAX_LISTED]:
             where = f"{file}:{line}" if line else file
             table.add_row(where, _clip(text, 120), Text("\n").join(hints))
         console.print(table)
+        if len(rows) > MAX_LISTED:
+            console.print(Padding(_more(len(rows) - MAX_LISTED, "untagged claims"), (0, 0, 0, 2)))
+            console.print()
 
     if report.unused_sources:
         console.print(Text("Sources without a note", style="italic"))
-        for key in report.unused_sources:
+        for key in report.unused_sources[:MAX_LISTED]:
             console.print(f"  {escape(key)}", highlight=False)
+        if len(report.unused_sources) > MAX_LISTED:
+            console.print(
+                Padding(_more(len(report.unused_sources) - MAX_LISTED, "sources"), (0, 0, 0, 2))
+            )
         console.print()
 
     if report.problems:
-        render_problems(report.problems, console)
+        render_problems(report.problems, console, limit=MAX_LISTED * 5)
 
     if report.next_steps:
         console.print(Text("Next steps", style="bold"))
@@ -143,9 +169,11 @@ def render_review(report: ReviewReport, console: Console) -> None:
     )
 
 
-def render_problems(problems: Sequence[Problem], console: Console) -> None:
+def render_problems(
+    problems: Sequence[Problem], console: Console, limit: int | None = None
+) -> None:
     console.print(Text(f"Problems ({len(problems)})", style="bold"))
-    for problem in problems:
+    for problem in problems[:limit]:
         console.print(
             Text.assemble(
                 ("  ", ""),
@@ -156,6 +184,8 @@ def render_problems(problems: Sequence[Problem], console: Console) -> None:
                 problem.message,
             )
         )
+    if limit is not None and len(problems) > limit:
+        console.print(Padding(_more(len(problems) - limit, "problems"), (0, 0, 0, 2)))
     console.print()
 
 
