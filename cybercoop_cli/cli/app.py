@@ -116,6 +116,11 @@ def _register() -> None:
     app.command("export")(export.export)
     app.command("gaps")(gaps.gaps)
     app.command("check")(__import__("cybercoop_cli.cli.check", fromlist=["check"]).check)
+    from cybercoop_cli.cli import importer, init, note
+
+    app.command("init")(init.init)
+    app.command("import")(importer.import_sources)
+    app.add_typer(note.note_app, name="note")
 
 
 _register()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cybercoop_cli.cli.common import (
+    NoCacheOption,
     ProjectOption,
     QuietOption,
     exit_code_for,
@@ -15,6 +16,9 @@ from cybercoop_cli.cli.common import (
     print_json,
     stdout_console,
 )
+
+if TYPE_CHECKING:
+    from cybercoop_cli.model import Project
 
 
 class ReviewFormat(StrEnum):
@@ -31,6 +35,16 @@ def review(
         ),
     ] = ReviewFormat.text,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            "-w",
+            help="Keep running: show the review again whenever a note, a .bib file or the "
+            "review file changes (Ctrl-C stops).",
+        ),
+    ] = False,
 ) -> None:
     """Show where the review stands: the question and its facets, each section's sources and
     claims and its status (no support, single source, supported, contested), untagged claims
@@ -38,9 +52,19 @@ def review(
 
     Gaps are not errors: the exit code is 0 unless an input file has errors (then 3).
     """
+    if watch:
+        from cybercoop_cli.cli.watching import run_watch
+
+        run_watch(project, quiet, lambda loaded: _show(loaded, output_format), no_cache=no_cache)
+        return
+    loaded = load(project, quiet, no_cache)
+    _show(loaded, output_format)
+    raise typer.Exit(exit_code_for(loaded))
+
+
+def _show(loaded: Project, output_format: ReviewFormat) -> None:
     from cybercoop_cli.analysis.review import summarize
 
-    loaded = load(project, quiet)
     report = summarize(loaded)
     if output_format is ReviewFormat.json:
         from cybercoop_cli.render.jsonout import review_json
@@ -50,4 +74,3 @@ def review(
         from cybercoop_cli.render.terminal import render_review
 
         render_review(report, stdout_console())
-    raise typer.Exit(exit_code_for(loaded))

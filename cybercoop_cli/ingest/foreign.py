@@ -97,7 +97,10 @@ def bibtex_name(person: Person) -> str:
     if person.literal:
         return "{" + escape_latex(person.literal) + "}"
     family = escape_latex(person.family)
-    if " and " in f" {family} " or "," in family:
+    alone = not person.given and not person.suffix
+    # Braced when BibTeX would split it: "and" or a comma inside, or several words with
+    # nothing after a comma to tell the family name from given names.
+    if " and " in f" {family} " or "," in family or (alone and " " in family):
         family = "{" + family + "}"
     last = f"{escape_latex(person.particle)} {family}".strip()
     parts = [last]

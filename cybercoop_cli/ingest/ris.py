@@ -99,7 +99,7 @@ def read_ris(path: Path, *, display: str | None = None) -> Bibliography:
         source = _source(_parse(lines), line, name, problems)
         if source is not None:
             sources.append(source)
-    if not sources and not problems:
+    if not sources and not any(p.code == "ris-unclosed" for p in problems):
         problems.append(
             Problem(name, None, "no RIS records (each starts with a 'TY  - ' line)", "ris-syntax")
         )

@@ -5,9 +5,9 @@ keys are found by one regular-expression pass over the ``.bib`` files' bytes (no
 parsing, no notes), and section ids come from the review file alone. Nothing here
 raises: a review that cannot be read completes to nothing.
 
-Matching: keys starting with what was typed (case-insensitively); else keys containing
-it; else the nearest keys by rapidfuzz, so a mistyped start still finds the source
-(bash shows these; zsh and fish keep only prefix matches).
+Completion offers the keys that start with what was typed (Typer passes on only those,
+in every shell). A mistyped key is matched when the command runs instead: ``note new``
+suggests the nearest key (rapidfuzz), as every command that takes a key should.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from pathlib import Path
 from cybercoop_cli.ingest.review import REVIEW_FILE
 from cybercoop_cli.model import Review
 
-FUZZY_LIMIT = 5
-FUZZY_CUTOFF = 60.0
 _ENTRY = re.compile(rb"@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t\r\n]*([^,\s{}()\"#%'=]+)[ \t\r\n]*,")
 _TITLE = re.compile(rb"\btitle[ \t]*=[ \t]*[{\"]([^\n]{1,160})", re.IGNORECASE)
 _NOT_ENTRIES = frozenset({b"string", b"comment", b"preamble"})
@@ -89,24 +87,5 @@ def facet_ids(project: Path | None = None) -> list[tuple[str, str]]:
 
 
 def complete(candidates: Sequence[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
-    """The candidates worth offering for what was typed (see the module's docstring)."""
-    if not incomplete:
-        return list(candidates)
-    typed = incomplete.lower()
-    prefix = [c for c in candidates if c[0].lower().startswith(typed)]
-    if prefix:
-        return prefix
-    inside = [c for c in candidates if typed in c[0].lower()]
-    if inside:
-        return inside
-    from rapidfuzz import fuzz, process, utils
-
-    hits = process.extract(
-        incomplete,
-        [c[0] for c in candidates],
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=FUZZY_LIMIT,
-        score_cutoff=FUZZY_CUTOFF,
-    )
-    return [candidates[index] for _, _, index in hits]
+    """The candidates that start with what was typed, as the shells (and Typer) offer them."""
+    return [c for c in candidates if c[0].startswith(incomplete)]

@@ -108,7 +108,7 @@ def slug(text: str, taken: Sequence[str] = ()) -> str:
 
 
 def parse_items(values: Sequence[str], what: str) -> tuple[Item, ...]:
-    """``ID=TEXT`` or just ``TEXT`` (the id is made from it) for each facet or section.
+    """``ID=TEXT`` (no spaces around ``=``) or just ``TEXT`` (the id is made from it).
 
     A section with the id ``conclusion`` needs no sources of its own (it argues from the
     others), as in the shipped example; the review file says so and can be edited.
@@ -116,8 +116,8 @@ def parse_items(values: Sequence[str], what: str) -> tuple[Item, ...]:
     items: list[Item] = []
     for raw in values:
         head, sep, tail = raw.partition("=")
-        if sep and _ID.match(head.strip()) and tail.strip():
-            ident, text = head.strip(), " ".join(tail.split())
+        if sep and _ID.match(head) and tail.strip() and not tail[0].isspace():
+            ident, text = head, " ".join(tail.split())
         elif raw.strip():
             text = " ".join(raw.split())
             ident = slug(text, [i.id for i in items])

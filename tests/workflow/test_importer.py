@@ -1,0 +1,152 @@
+"""Import planning: duplicates by the gap report's rules, keys, rejected files, writing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cybercoop_cli.errors import UsageError
+from cybercoop_cli.ingest.bibtex import read_bibliography
+from cybercoop_cli.ingest.review import read_review
+from cybercoop_cli.workflow.importer import (
+    IMPORT_FILE,
+    InputFormat,
+    apply_import,
+    detect_format,
+    plan_import,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "workflow"
+
+
+def test_import_into_the_example_detects_existing_work(example_project: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    plan = plan_import(review, [DATA / "database-export.ris"])
+    # Chang's chapter is in the example already (same DOI, written as a URL in the RIS)
+    (skip,) = plan.skipped
+    assert skip.duplicate_of.key == "chang2020legislative"
+    assert skip.rule == "same-doi" and not skip.in_this_import
+    assert skip.duplicate_of.file == "references/cybercrime-cooperation.bib"
+    assert [a.source.key for a in plan.added] == ["kshetri2010global", "schjolberg2011global"]
+    assert all(a.key_change and a.key_change.reason == "it had no usable key" for a in plan.added)
+
+
+def test_twice_adds_nothing_and_says_why(example_project: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    first = plan_import(review, [DATA / "zotero-export.json"])
+    written = apply_import(first)
+    assert written == example_project / "references" / IMPORT_FILE
+    second = plan_import(review, [DATA / "zotero-export.json"])
+    assert second.added == ()
+    assert len(second.skipped) == 4
+    assert {s.duplicate_of.file for s in second.skipped} == {f"references/{IMPORT_FILE}"}
+    before = written.read_bytes()
+    assert apply_import(second) is None
+    assert written.read_bytes() == before
+
+
+def test_duplicates_within_one_import_and_key_clashes(example_project: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    plan = plan_import(review, [DATA / "zotero-export.json", DATA / "database-export.ris"])
+    twins = [s for s in plan.skipped if s.in_this_import]
+    assert [(s.source.file.endswith(".ris"), s.duplicate_of.key) for s in twins] == [
+        (True, "kshetri2010global")
+    ]
+    other = example_project / "elsewhere.json"
+    other.write_text(
+        '[{"id": "amoo2024legal", "type": "book", "title": "Quite another paper",'
+        ' "author": [{"family": "Someone"}], "issued": {"date-parts": [[2001]]}},'
+        ' {"id": "new1", "type": "book", "title": "First", "author": [{"family": "A"}]},'
+        ' {"id": "New1", "type": "book", "title": "Second", "author": [{"family": "C"}]}]',
+        encoding="utf-8",
+    )
+    plan = plan_import(review, [other])
+    keys = [(a.source.key, a.key_change.reason if a.key_change else None) for a in plan.added]
+    assert keys == [
+        ("someone2001quite", "'amoo2024legal' is taken by references/cybercrime-cooperation.bib:6"),
+        ("new1", None),
+        ("cndsecond", "'New1' is used twice in this import"),
+    ]
+
+
+def test_a_file_with_errors_is_not_imported(example_project: Path, tmp_path: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    twice = tmp_path / "twice.bib"
+    twice.write_text("@book{a1, title = {One}}\n@book{A1, title = {Two}}\n")
+    plan = plan_import(review, [twice])
+    assert plan.added == () and plan.files[0].rejected
+    assert plan.problems[0].code == "bib-duplicate-key"
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "a", "type": "book", "title": "Fine"}, 7]')
+    plan = plan_import(review, [bad, DATA / "database-export.ris"])
+    assert plan.has_errors and plan.files[0].rejected and not plan.files[1].rejected
+    assert all(a.source.file.endswith(".ris") for a in plan.added)
+
+
+def test_written_file_appends_and_reads_back(example_project: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    target = example_project / "references" / IMPORT_FILE
+    target.write_text("@misc{mine, title = {My own entry}}\n", encoding="utf-8")
+    apply_import(plan_import(review, [DATA / "zotero-export.json"]))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("@misc{mine, title = {My own entry}}\n\n@article{clough2014world,")
+    back = read_bibliography([target])
+    assert back.problems == ()
+    assert [s.key for s in back.sources] == [
+        "mine",
+        "clough2014world",
+        "brenner2004approaches",
+        "kshetri2010global",
+        "unodc2013comprehensive",
+    ]
+    # the shipped example's own file is never touched
+    original = Path(__file__).resolve().parents[2] / "references" / "cybercrime-cooperation.bib"
+    assert (example_project / "references" / "cybercrime-cooperation.bib").read_bytes() == (
+        original.read_bytes()
+    )
+
+
+def test_crossref_children_are_written_with_inherited_fields(example_project: Path) -> None:
+    review = read_review(example_project / "cybercoop.yaml")
+    source = example_project / "x.bib"
+    source.write_text(
+        "@incollection{kid, author = {Kid, A}, title = {Chapter}, crossref = {mum}, pages = {1--2}}\n"
+        "@book{mum, editor = {Mum, B}, title = {The Book}, year = {2011}, publisher = {P}}\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(review, [source])
+    kid = next(a.source for a in plan.added if a.source.key == "kid")
+    assert "crossref" in kid.fields
+    written = apply_import(plan)
+    assert written is not None
+    back = {s.key: s for s in read_bibliography([written]).sources}
+    assert back["kid"].container == "The Book" and back["kid"].year == 2011
+    assert "crossref" not in back["kid"].fields
+
+
+def test_detect_format(tmp_path: Path) -> None:
+    assert detect_format(Path("a.BIB")) is InputFormat.bibtex
+    assert detect_format(Path("a.json")) is InputFormat.csl_json
+    assert detect_format(Path("a.ris")) is InputFormat.ris
+    for name, text, fmt in (
+        ("x.txt", "\ufeff  [{}]", InputFormat.csl_json),
+        ("y.txt", "\nTY  - JOUR\nER  - \n", InputFormat.ris),
+        ("z.txt", "% c\n@book{a, title={b}}", InputFormat.bibtex),
+    ):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert detect_format(tmp_path / name) is fmt
+    (tmp_path / "w.txt").write_text("plain words")
+    with pytest.raises(UsageError, match="--from"):
+        detect_format(tmp_path / "w.txt")
+
+
+def test_forced_format_and_a_references_folder_that_does_not_exist(tmp_path: Path) -> None:
+    review_file = tmp_path / "cybercoop.yaml"
+    review_file.write_text("title: T\nquestion: Q?\nsections:\n  - id: a\n    title: A\n")
+    ris = tmp_path / "export.txt"
+    shutil.copy(DATA / "database-export.ris", ris)
+    plan = plan_import(read_review(review_file), [ris], fmt=InputFormat.ris)
+    assert len(plan.added) == 3
+    assert apply_import(plan) == tmp_path / "references" / IMPORT_FILE
