@@ -96,6 +96,9 @@ def new(
     if not editor:
         typer.echo("--edit: no $VISUAL or $EDITOR is set; open the note yourself", err=True)
         return
-    import click
+    import shlex
+    import subprocess
 
-    click.edit(filename=str(path), editor=editor)
+    # Typer 0.29 vendors click, so click is not ours to import; run the editor directly,
+    # as git does, splitting $EDITOR the way a shell would ("code --wait").
+    subprocess.run([*shlex.split(editor), str(path)], check=False)
