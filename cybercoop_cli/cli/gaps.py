@@ -75,10 +75,12 @@ def gaps(
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Report where the evidence is thin: sections without or with a single source, facets
-    without claims, one-sided sections, claims without locators, notes without claims or
-    annotations, unused sources, duplicates, missing metadata, old sources and evidence that
-    rests on one source. Every finding says what to do next.
+    """Report where the evidence is thin, and what to do about each gap.
+
+    Sections without or with a single source, facets without claims, one-sided sections,
+    claims without locators, notes without claims or annotations, unused sources,
+    duplicates, missing metadata, old sources and evidence that rests on one source.
+    Every finding says what to do next.
 
     Exit codes: 0 when nothing at or above --fail-on was found, 1 when something was, 3 when
     an input file has errors (the report is still written), 5 when FILE exists without --force.

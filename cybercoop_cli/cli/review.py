@@ -46,9 +46,11 @@ def review(
         ),
     ] = False,
 ) -> None:
-    """Show where the review stands: the question and its facets, each section's sources and
-    claims and its status (no support, single source, supported, contested), untagged claims
-    with suggested links, sources without notes, input problems, and the next steps.
+    """Show where the review stands, section by section, and what to do next.
+
+    The question and its facets; each section's sources and claims and its status (no
+    support, single source, supported, contested); untagged claims with suggested links;
+    sources without notes; input problems; and the next steps.
 
     Gaps are not errors: the exit code is 0 unless an input file has errors (then 3).
     """

@@ -32,8 +32,10 @@ def sources(
     ] = SourcesFormat.text,
     quiet: QuietOption = False,
 ) -> None:
-    """List the parsed sources (key, type, authors, year, title), then every problem with its
-    file and line. Recoverable entries and fields are always kept.
+    """List the parsed sources, then every problem with its file and line.
+
+    Each source with its key, type, authors, year and title. Recoverable entries and
+    fields are always kept, whatever else is wrong with a file.
 
     Exit code 0 when the files have no errors, 3 when they do (warnings do not count).
     """
