@@ -197,6 +197,7 @@ def _section_findings(
     untagged = [
         s for s in suggest_links(project.notes, project.review) if s.kind == "section" and s.target
     ]
+    lines = {s.id: s.line for s in project.review.sections}
     for section in coverage.sections:
         if not section.needs_support:
             continue
@@ -224,6 +225,7 @@ def _section_findings(
                 f"{name} rests on no source: no claim in any note is tagged to it.{tip}",
                 section=section.id,
                 file=review_file,
+                line=lines.get(section.id),
             )
             continue
         if len(section.sources) == 1:
@@ -236,6 +238,7 @@ def _section_findings(
                 section=section.id,
                 source=only,
                 file=review_file,
+                line=lines.get(section.id),
             )
         stances = [st for st in Stance if section.stance_count(st)]
         if len(stances) == 1:
@@ -252,12 +255,14 @@ def _section_findings(
                 "it with stance 'contests' or 'qualifies', or say in the text why none exists.",
                 section=section.id,
                 file=review_file,
+                line=lines.get(section.id),
             )
 
 
 def _facet_findings(
     project: Project, coverage: Coverage, review_file: str, today: date
 ) -> Iterable[Finding]:
+    lines = {f.id: f.line for f in project.review.facets}
     for facet in coverage.facets:
         if facet.claims == 0:
             yield _finding(
@@ -266,6 +271,7 @@ def _facet_findings(
                 f"claim. Tag the claims that answer it with 'facets: [{facet.id}]', or find "
                 "sources that do; otherwise the question is only half answered.",
                 file=review_file,
+                line=lines.get(facet.id),
             )
 
 
