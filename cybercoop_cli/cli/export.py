@@ -53,7 +53,12 @@ def export(
     ] = None,
     to: Annotated[
         ExportTo | None,
-        typer.Option("--to", "-t", help="Output format.", show_default=False),
+        typer.Option(
+            "--to",
+            "-t",
+            help="Output format: md, html, docx, latex, txt, or bibtex and csl-json for reference managers. Default: from the -o extension, else Markdown on stdout.",
+            show_default=False,
+        ),
     ] = None,
     group_by: Annotated[
         GroupByChoice,
