@@ -376,6 +376,10 @@ class _Checker:
         text = m.body
         vocabularies: dict[str, set[str]] = {}
         block_starts = [b.start for b in m.blocks]
+        # Citations in text order, so each sentence looks only at its own (a scan of all
+        # matches per sentence made a long manuscript quadratic).
+        ordered = sorted(self.matches, key=lambda match: match.citation.start)
+        citation_starts = [match.citation.start for match in ordered]
         done: set[tuple[str, int]] = set()
         for match in self.matches:
             key = match.key
@@ -389,7 +393,10 @@ class _Checker:
             if (key, s_start) in done:
                 continue
             done.add((key, s_start))
-            sentence = _without_citations(text, s_start, s_end, self.matches)
+            inside = ordered[
+                bisect_left(citation_starts, s_start) : bisect_left(citation_starts, s_end)
+            ]
+            sentence = _without_citations(text, s_start, s_end, inside)
             words = _stems(sentence)
             if len(words) < 4:
                 continue
