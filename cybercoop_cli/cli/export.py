@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load
+from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, progress
 from cybercoop_cli.errors import UsageError
 
 
@@ -130,7 +130,8 @@ def export(
         tags=tag or (),
         parts=chosen_parts,
     )
-    data = render_annotated(report, resolved, fmt)
+    with progress(quiet, "export") as update:
+        data = render_annotated(report, resolved, fmt, progress=update)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

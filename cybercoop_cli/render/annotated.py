@@ -15,7 +15,12 @@ from enum import StrEnum
 from typing import Any
 
 from cybercoop_cli.analysis.annotated import AnnotatedBibliography, AnnotatedEntry
-from cybercoop_cli.render.bibliography import RenderedReference, Style, render_references
+from cybercoop_cli.render.bibliography import (
+    Progress,
+    RenderedReference,
+    Style,
+    render_references,
+)
 from cybercoop_cli.render.csl import CslItem, to_csl
 from cybercoop_cli.render.pandoc import document, run_pandoc
 from cybercoop_cli.render.richtext import Inline, words
@@ -54,7 +59,12 @@ div.csl-bib-body div.annotation p { margin: 0 0 0.5em 0; text-indent: 0; }
 _INDENT_TWIPS = 720  # half an inch, APA's hanging indent
 
 
-def render_annotated(report: AnnotatedBibliography, style: Style, fmt: ExportFormat) -> bytes:
+def render_annotated(
+    report: AnnotatedBibliography,
+    style: Style,
+    fmt: ExportFormat,
+    progress: Progress | None = None,
+) -> bytes:
     """The annotated bibliography in one output format (bytes: DOCX is binary)."""
     if fmt is ExportFormat.bibtex:
         from cybercoop_cli.render.bibtex_out import write_bibtex
@@ -63,7 +73,7 @@ def render_annotated(report: AnnotatedBibliography, style: Style, fmt: ExportFor
     if fmt is ExportFormat.csl_json:
         return csl_json(report.entries).encode("utf-8")
     items = [to_csl(e.source) for e in report.entries]
-    rendered = render_references(items, style)
+    rendered = render_references(items, style, progress=progress)
     doc = build_document(report, rendered, style, fmt)
     return convert(doc, fmt)
 
@@ -98,7 +108,8 @@ def build_document(
     if groups:
         for index, group in enumerate(groups, 1):
             blocks.append(_header(2, group.title, f"group-{group.id or 'other'}-{index}"))
-            keys = [k for k in order if k in set(group.keys)]
+            members = set(group.keys)
+            keys = [k for k in order if k in members]
             prefix = f"{group.id or 'other'}-"
             blocks.extend(_entries(report, keys, by_key, flat, prefix, docx))
     else:
@@ -127,9 +138,10 @@ def _entries(
     docx: bool = False,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    entries = {entry.key: entry for entry in report.entries}
     for key in keys:
         reference = by_key[key]
-        entry = report.entry(key)
+        entry = entries[key]
         notes = [_para(words(text)) for _, text in entry.paragraphs]
         if flat:
             out.extend(reference.blocks)
