@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -218,8 +219,9 @@ def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[
     def full_raw(block: bmodel.Block) -> str:
         first = block.start_line or 0
         begin = line_offsets[min(first, len(line_offsets) - 1)]
-        later = [s for s in starts if s > first]
-        end = line_offsets[later[0]] if later and later[0] < len(line_offsets) else len(text)
+        later = bisect_right(starts, first)
+        following = starts[later] if later < len(starts) else len(line_offsets)
+        end = line_offsets[following] if following < len(line_offsets) else len(text)
         return text[begin:end]
 
     for block in blocks:
@@ -272,33 +274,33 @@ def _macro_value(raw: str, macros: dict[str, str]) -> str:
 
 
 def _add_field(entry: _RawEntry, name: str, raw: str, line: int, problems: list[Problem]) -> None:
-    """Add one field; split off fields that a missing comma folded into this value."""
-    name = name.lower()
-    pieces, end = _parse_value(raw, 0)
-    rest = raw[end:]
-    if rest.strip():
-        match = _FIELD_START.match(rest)
-        if match:
-            problems.append(
-                Problem(
-                    entry.file,
-                    line + raw.count("\n", 0, end + match.start(1) - 0),
-                    f"missing comma before field '{match.group(1).lower()}' in entry '{entry.key}'; "
-                    "the field is kept: add the comma",
-                    "bib-missing-comma",
-                )
-            )
-            _store(entry, name, pieces, line, problems)
-            value_start = end + match.end()
-            _add_field(
-                entry,
-                match.group(1),
-                raw[value_start:].lstrip(),
-                line + raw.count("\n", 0, value_start),
-                problems,
-            )
+    """Add one field; split off fields that a missing comma folded into this value.
+
+    A loop over offsets, not recursion over slices: thousands of missing commas in one
+    entry must neither overflow the stack nor copy the rest of the value each time.
+    """
+    pos = 0
+    counted = 0  # ``line`` is the line of raw[counted]
+    while True:
+        pieces, end = _parse_value(raw, pos)
+        match = _FIELD_START.match(raw, end)
+        if match is None:
+            _store(entry, name.lower(), pieces, line, problems)
             return
-    _store(entry, name, pieces, line, problems)
+        problems.append(
+            Problem(
+                entry.file,
+                line + raw.count("\n", counted, match.start(1)),
+                f"missing comma before field '{match.group(1).lower()}' in entry '{entry.key}'; "
+                "the field is kept: add the comma",
+                "bib-missing-comma",
+            )
+        )
+        _store(entry, name.lower(), pieces, line, problems)
+        pos = match.end()
+        line += raw.count("\n", counted, pos)
+        counted = pos
+        name = match.group(1)
 
 
 def _store(
@@ -318,19 +320,20 @@ def _store(
     entry.fields[name] = (pieces, line)
 
 
-def _parse_value(text: str, pos: int) -> tuple[list[tuple[str, str]], int]:
+def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tuple[str, str]], int]:
     """Parse ``piece # piece ...`` from ``pos``; return the pieces and where parsing stopped.
 
     Pieces are ("text", content) for braced or quoted strings and ("ident", name) for
-    bare words (macros, numbers). Never raises: an unclosed brace consumes the rest.
+    bare words (macros, numbers). Never raises: an unclosed brace consumes the rest, up
+    to ``end`` when given.
     """
-    if pos == 0:
+    if pos == 0 and end is None:
         # The common case, a whole value in one pair of braces with none inside: no scan.
         simple = _SIMPLE_VALUE.fullmatch(text)
         if simple:
             return [("text", simple.group(1))], len(text)
     pieces: list[tuple[str, str]] = []
-    n = len(text)
+    n = len(text) if end is None else end
     while True:
         while pos < n and text[pos].isspace():
             pos += 1
@@ -338,15 +341,15 @@ def _parse_value(text: str, pos: int) -> tuple[list[tuple[str, str]], int]:
             break
         char = text[pos]
         if char == "{":
-            close = _matching_brace(text, pos)
+            close = _matching_brace(text, pos, n)
             pieces.append(("text", text[pos + 1 : close]))
             pos = close + 1
         elif char == '"':
-            close = _closing_quote(text, pos)
+            close = _closing_quote(text, pos, n)
             pieces.append(("text", text[pos + 1 : close]))
             pos = close + 1
         else:
-            match = _BARE.match(text, pos)
+            match = _BARE.match(text, pos, n)
             if not match or not match.group(0):
                 break
             pieces.append(("ident", match.group(0)))
@@ -370,10 +373,11 @@ _BRACE_MARK = re.compile(r"\\.|[{}]", re.DOTALL)
 _QUOTE_MARK = re.compile(r'\\.|[{}"]', re.DOTALL)
 
 
-def _matching_brace(text: str, start: int) -> int:
-    """Index of the brace closing the one at ``start``, or ``len(text)`` if none does."""
+def _matching_brace(text: str, start: int, end: int | None = None) -> int:
+    """Index of the brace closing the one at ``start`` before ``end``, else ``end`` (or ``len(text)``)."""
+    end = len(text) if end is None else end
     depth = 0
-    for mark in _BRACE_MARK.finditer(text, start):
+    for mark in _BRACE_MARK.finditer(text, start, end):
         char = mark.group()
         if char == "{":
             depth += 1
@@ -381,13 +385,14 @@ def _matching_brace(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return mark.start()
-    return len(text)
+    return end
 
 
-def _closing_quote(text: str, start: int) -> int:
+def _closing_quote(text: str, start: int, end: int | None = None) -> int:
     """Index of the quote closing the one at ``start`` (braces protect quotes inside)."""
+    end = len(text) if end is None else end
     depth = 0
-    for mark in _QUOTE_MARK.finditer(text, start + 1):
+    for mark in _QUOTE_MARK.finditer(text, start + 1, end):
         char = mark.group()
         if char == "{":
             depth += 1
@@ -395,7 +400,7 @@ def _closing_quote(text: str, start: int) -> int:
             depth -= 1
         elif char == '"' and depth <= 0:
             return mark.start()
-    return len(text)
+    return end
 
 
 # --------------------------------------------------------------------------- recovery
@@ -421,6 +426,10 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
     pos = head.end()
     n = len(raw)
     closed = False
+    # Lines counted incrementally, and a value never runs past the next line that starts
+    # a field: an unclosed brace on each of 50,000 lines must not make this quadratic.
+    counted, newlines = 0, 0
+    field_lines = [m.start() for m in _FIELD_LINE.finditer(raw)]
     while pos < n:
         while pos < n and (raw[pos].isspace() or raw[pos] == ","):
             pos += 1
@@ -429,7 +438,9 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
             break
         if pos >= n:
             break
-        here = line + raw.count("\n", 0, pos)
+        newlines += raw.count("\n", counted, pos)
+        counted = pos
+        here = line + newlines
         match = _FIELD_START.match(raw, pos)
         if not match:
             eol = raw.find("\n", pos)
@@ -447,9 +458,11 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
             pos = eol + 1
             continue
         value_start = match.end()
-        _, value_end = _parse_value(raw, value_start)
+        following = bisect_right(field_lines, value_start)
+        bound = field_lines[following] if following < len(field_lines) else n
+        _, value_end = _parse_value(raw, value_start, bound)
         value = raw[value_start:value_end]
-        if value_end >= n and (value.count("{") != value.count("}") or value.count('"') % 2):
+        if value_end >= bound and (value.count("{") != value.count("}") or value.count('"') % 2):
             # The value never closed: keep what stands on its own line, report the rest.
             eol = raw.find("\n", value_start)
             value = raw[value_start : n if eol < 0 else eol].strip().rstrip(",")
@@ -497,6 +510,7 @@ def _rescan(raw: str, name: str, line: int, problems: list[Problem]) -> _RawEntr
     return entry
 
 
+_FIELD_LINE = re.compile(r"^[ \t]*[A-Za-z_][\w:.+/-]*[ \t]*=", re.MULTILINE | re.ASCII)
 _EMBEDDED_FIELD = re.compile(r",\s*([A-Za-z][\w-]*)\s*=\s*[{\"0-9]")
 
 
