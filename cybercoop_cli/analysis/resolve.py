@@ -18,18 +18,22 @@ hyphens and apostrophes ignored) and the year:
   they are all listed in ``candidates`` and none is chosen;
 - ``none``: nothing fits.
 
-Misspelt first authors are looked up with rapidfuzz batch scoring (``process.cdist``)
-against only the sources whose year is within one of the citation's, so resolving 10,000
-citations against 10,000 sources stays well under a few seconds.
+Misspelt first authors are looked up with rapidfuzz batch scoring (``process.extract``)
+against only the first authors of sources whose year is within one of the citation's, and
+each citation is compared only with the sources indexed under its first author (or those
+look-alikes) and a year within one of its own, so resolving 10,000 citations against
+10,000 sources takes well under a second.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from cybercoop_cli.analysis.citations import Citation
 from cybercoop_cli.model import Source
@@ -70,9 +74,16 @@ _FOLD = str.maketrans(
 )
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """``Wicki-Birchler`` -> ``wicki birchler``; ``Mächler`` -> ``machler``; ``O'Brien`` -> ``obrien``."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    name = name.translate(_FOLD)
+    if name.isascii():  # the same result, without looking at each character in Python
+        return " ".join(_NOT_ASCII_ALNUM.sub(" ", name.lower()).split())
+    decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     kept = "".join(c if c.isalnum() else " " for c in plain.casefold())
     return " ".join(kept.split())
@@ -108,9 +119,12 @@ class SourceIndex:
         self._assign_suffixes()
         self.by_first: dict[str, list[_Entry]] = defaultdict(list)
         self.by_year: dict[int | None, list[_Entry]] = defaultdict(list)
+        # (first surname, year): a citation only ever fits sources within a year of its own.
+        self.by_first_year: dict[tuple[str, int | None], list[_Entry]] = defaultdict(list)
         for entry in self.entries:
             for name in self._first_names(entry):
                 self.by_first[name].append(entry)
+                self.by_first_year[(name, entry.year)].append(entry)
             self.by_year[entry.year].append(entry)
 
     @staticmethod
@@ -157,7 +171,8 @@ class SourceIndex:
         """Known first-author names that look like each unknown ``name``.
 
         ``wanted`` maps each unknown normalised name to the years it was cited with; only
-        sources within a year of one of those are scored, in one rapidfuzz batch per year.
+        sources within a year of one of those are scored, with rapidfuzz's batch
+        ``process.extract`` over that year window's names.
         """
         from rapidfuzz import fuzz, process
 
@@ -173,12 +188,13 @@ class SourceIndex:
             )
             if not choices:
                 continue
-            scores = process.cdist(
-                queries, choices, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, workers=-1
-            )
-            for row, query in enumerate(queries):
-                for column in scores[row].nonzero()[0]:
-                    choice = choices[int(column)]
+            for query in queries:
+                # extract, not cdist: the same scores without importing numpy (0.15 s).
+                hits = process.extract(
+                    query, choices, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=None
+                )
+                for _, _, column in sorted(hits, key=lambda hit: hit[2]):
+                    choice = choices[column]
                     if choice not in found[query]:
                         found[query].append(choice)
         return found
@@ -186,13 +202,17 @@ class SourceIndex:
 
 def _year_fits(citation: Citation, entry: _Entry) -> int:
     """0: the year agrees; 1: off by one; 2: does not fit."""
-    year = citation.year_number
+    return _year_fit(citation.year, citation.year_number, citation.year_suffix, entry)
+
+
+def _year_fit(written: str, year: int | None, suffix: str, entry: _Entry) -> int:
+    """:func:`_year_fits` with the citation's year parsed once (it is called per candidate)."""
     if year is None:
-        return 0 if citation.year in {entry.year_text, "forthcoming"} and entry.year is None else 2
+        return 0 if written in {entry.year_text, "forthcoming"} and entry.year is None else 2
     if entry.year is None:
         return 2
     if year == entry.year:
-        if citation.year_suffix and entry.suffix and citation.year_suffix != entry.suffix:
+        if suffix and entry.suffix and suffix != entry.suffix:
             return 2
         return 0
     return 1 if abs(year - entry.year) == 1 else 2
@@ -301,25 +321,34 @@ class Resolver:
     ) -> Match:
         if not names:
             return Match(citation, Grade.NONE, detail="no author")
-        pool: list[_Entry] = list(self.index.by_first.get(names[0], ()))
-        for similar in fuzzy.get(names[0], ()):
-            pool += self.index.by_first.get(similar, ())
-        fits: list[_Fit] = []
+        # Only sources whose year can fit (see _year_fits): the same author's other years
+        # are never candidates, and skipping them keeps 10,000 citations fast.
+        year = citation.year_number
+        window = (None,) if year is None else (year - 1, year, year + 1)
+        by_first_year = self.index.by_first_year
+        pool: list[_Entry] = []
+        for first in (names[0], *fuzzy.get(names[0], ())):
+            for candidate_year in window:
+                pool += by_first_year.get((first, candidate_year), ())
         seen: set[int] = set()
+        written, suffix, et_al = citation.year, citation.year_suffix, citation.et_al
+        same_year: list[_Entry] = []
+        off_by_one: list[_Entry] = []
         for entry in pool:
             if id(entry) in seen:
                 continue
             seen.add(id(entry))
-            year = _year_fits(citation, entry)
-            if year == 2:
-                continue
-            defect, count = _name_fit(names, citation.et_al, entry)
-            if defect in {"names differ", "no authors", "title differs"}:
-                continue
-            fits.append(_Fit(entry, defect, year == 1, count))
-        exact = [f for f in fits if not f.name_defect and not f.year_defect]
+            year_fit = _year_fit(written, year, suffix, entry)
+            if year_fit != 2:
+                (same_year if year_fit == 0 else off_by_one).append(entry)
+        # An exact fit (names and year agree) decides alone, so the off-by-one years are
+        # only compared when the citation's own year has none.
+        cited = tuple(names)
+        fits = self._fits(names, cited, et_al, same_year, False)
+        exact = [f for f in fits if not f.name_defect]
         if exact:
             return self._choose(citation, exact)
+        fits += self._fits(names, cited, et_al, off_by_one, True)
         single = [f for f in fits if bool(f.name_defect) != f.year_defect]
         if len(single) == 1:
             fit = single[0]
@@ -336,6 +365,24 @@ class Resolver:
             keys = tuple(sorted(f.entry.source.key for f in single))
             return Match(citation, Grade.AMBIGUOUS, candidates=keys, detail="several near matches")
         return Match(citation, Grade.NONE, detail=self._nearest(names))
+
+    @staticmethod
+    def _fits(
+        names: list[str],
+        cited: tuple[str, ...],
+        et_al: bool,
+        entries: list[_Entry],
+        year_defect: bool,
+    ) -> list[_Fit]:
+        fits: list[_Fit] = []
+        for entry in entries:
+            if not et_al and not entry.anonymous and entry.names == cited:
+                defect, count = "", True  # the common case, as _name_fit decides it
+            else:
+                defect, count = _name_fit(names, et_al, entry)
+            if defect not in {"names differ", "no authors", "title differs"}:
+                fits.append(_Fit(entry, defect, year_defect, count))
+        return fits
 
     @staticmethod
     def _choose(citation: Citation, exact: list[_Fit]) -> Match:
