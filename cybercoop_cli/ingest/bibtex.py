@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.latex import latex_to_unicode
-from cybercoop_cli.ingest.text import read_text
+from cybercoop_cli.ingest.text import MAX_BIB_BYTES, read_text
 from cybercoop_cli.model import Bibliography, Person, Problem, Severity, Source
 
 MONTHS = {
@@ -153,11 +154,14 @@ def read_bibliography(paths: Sequence[Path], *, display_root: Path | None = None
     for path in paths:
         name = _display(path, display_root)
         try:
-            text, encoding_problem = read_text(path)
+            text, encoding_problem = read_text(path, limit=MAX_BIB_BYTES, what=".bib files")
         except OSError as exc:
             problems.append(
                 Problem(name, None, f"cannot read file: {exc.strerror}", "bib-unreadable")
             )
+            continue
+        except InputError as exc:  # over the size limit: the other files are still read
+            problems.append(Problem(name, None, exc.message, "bib-too-large"))
             continue
         if encoding_problem:
             problems.append(Problem(name, None, encoding_problem, "bib-encoding", Severity.WARNING))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.text import decode, read_text
+from cybercoop_cli.ingest.text import decode, describe_size, read_text
 from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
@@ -67,11 +67,11 @@ def read_note(
     """
     try:
         if data is None:
-            text, warning = read_text(path, limit=MAX_NOTE_BYTES)
+            text, warning = read_text(path, limit=MAX_NOTE_BYTES, what="notes")
         elif len(data) > MAX_NOTE_BYTES:
             raise InputError(
-                f"note is {len(data) // 1_048_576} MB, over the "
-                f"{MAX_NOTE_BYTES // 1_048_576} MB limit for notes"
+                f"note is over the {describe_size(MAX_NOTE_BYTES)} limit for notes; "
+                "split it, or leave it out"
             )
         else:
             text, warning = decode(data)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
 from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
-from cybercoop_cli.ingest.notes import iter_note_files, read_note
+from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES, iter_note_files, read_note
 from cybercoop_cli.ingest.review import REVIEW_FILE, read_review
+from cybercoop_cli.ingest.text import MAX_BIB_BYTES
 from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 # A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
@@ -103,7 +104,9 @@ def load_project(
         from cybercoop_cli.cache import content_hash
 
         files = _bib_files(review)
-        key = content_hash(*(str(f).encode() + b"\0" + _read_bytes(f) for f in files))
+        key = content_hash(
+            *(str(f).encode() + b"\0" + _read_bytes(f, MAX_BIB_BYTES) for f in files)
+        )
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
         fresh.bibliography_key = key
@@ -121,7 +124,7 @@ def load_project(
         if cached is not None and fresh is not None:
             from cybercoop_cli.cache import content_hash
 
-            data = _read_bytes(note_file)
+            data = _read_bytes(note_file, MAX_NOTE_BYTES)
             digest = content_hash(data)
             hit = cached.notes.get(display)
             if hit is not None and hit[0] == digest:
@@ -156,9 +159,11 @@ def _bib_files(review: Review) -> list[Path]:
     return list(iter_bib_files(folder)) if folder.is_dir() else []
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's content, at most ``limit + 1`` bytes: over its limit a file is refused anyway."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
     except OSError:
         return b""  # unreadable: the parser reports why, and caches that report like any other
 
