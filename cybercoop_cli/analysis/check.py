@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cybercoop_cli.analysis.citations import STOPWORDS, find_citations
@@ -87,16 +87,29 @@ def check_manuscript(
     notes: Sequence[Note] = (),
     *,
     origin: str = "review",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> CheckReport:
-    """Find, resolve and check every citation of ``manuscript`` against ``sources``."""
+    """Find, resolve and check every citation of ``manuscript`` against ``sources``.
+
+    ``progress(stage, done, total)`` is called as each of the seven stages starts.
+    """
+    report = progress or (lambda _stage, _done, _total: None)
+    report("finding citations", 0, 7)
     citations = find_citations(manuscript.body)
+    report("resolving citations", 1, 7)
     matches = resolve(citations, sources)
     checker = _Checker(manuscript, sources, notes, matches)
-    checker.citation_findings()
-    checker.uncited_references()
-    checker.uncited_claims()
-    checker.quotes()
-    checker.weak_support()
+    stages = (
+        ("checking citations", checker.citation_findings),
+        ("uncited references", checker.uncited_references),
+        ("uncited claims", checker.uncited_claims),
+        ("quotations", checker.quotes),
+        ("weak support", checker.weak_support),
+    )
+    for done, (stage, run) in enumerate(stages, 2):
+        report(stage, done, 7)
+        run()
+    report("done", 7, 7)
     findings = sorted(
         checker.findings,
         key=lambda f: (

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, print_json
+from cybercoop_cli.cli.common import ProjectOption, QuietOption, print_json, progress
 from cybercoop_cli.errors import ExitCode, ProjectNotFoundError, UsageError
 
 
@@ -126,7 +126,8 @@ def check(
             )
     _warn(quiet, [f"{display}: {w}" for w in text.warnings])
 
-    report = check_manuscript(text, sources, notes, origin=origin)
+    with progress(quiet, "check") as update:
+        report = check_manuscript(text, sources, notes, origin=origin, progress=update)
     if output_format is CheckFormat.json:
         from cybercoop_cli.render.check_json import check_json
 
