@@ -200,13 +200,11 @@ class SourceIndex:
         return found
 
 
-def _year_fits(citation: Citation, entry: _Entry) -> int:
-    """0: the year agrees; 1: off by one; 2: does not fit."""
-    return _year_fit(citation.year, citation.year_number, citation.year_suffix, entry)
-
-
 def _year_fit(written: str, year: int | None, suffix: str, entry: _Entry) -> int:
-    """:func:`_year_fits` with the citation's year parsed once (it is called per candidate)."""
+    """How a citation's year (as written, its number and suffix) fits a source's.
+
+    0: the year agrees; 1: off by one; 2: does not fit.
+    """
     if year is None:
         return 0 if written in {entry.year_text, "forthcoming"} and entry.year is None else 2
     if entry.year is None:
@@ -321,34 +319,34 @@ class Resolver:
     ) -> Match:
         if not names:
             return Match(citation, Grade.NONE, detail="no author")
-        # Only sources whose year can fit (see _year_fits): the same author's other years
-        # are never candidates, and skipping them keeps 10,000 citations fast.
+        # Only sources whose year can fit (see _year_fit): the same author's other years
+        # are never candidates, and skipping them keeps 10,000 citations fast. An exact fit
+        # (names and year agree) decides alone, so the years off by one are only looked at
+        # when the citation's own year has none.
         year = citation.year_number
-        window = (None,) if year is None else (year - 1, year, year + 1)
-        by_first_year = self.index.by_first_year
-        pool: list[_Entry] = []
-        for first in (names[0], *fuzzy.get(names[0], ())):
-            for candidate_year in window:
-                pool += by_first_year.get((first, candidate_year), ())
-        seen: set[int] = set()
-        written, suffix, et_al = citation.year, citation.year_suffix, citation.et_al
-        same_year: list[_Entry] = []
-        off_by_one: list[_Entry] = []
-        for entry in pool:
-            if id(entry) in seen:
-                continue
-            seen.add(id(entry))
-            year_fit = _year_fit(written, year, suffix, entry)
-            if year_fit != 2:
-                (same_year if year_fit == 0 else off_by_one).append(entry)
-        # An exact fit (names and year agree) decides alone, so the off-by-one years are
-        # only compared when the citation's own year has none.
+        firsts = (names[0], *fuzzy.get(names[0], ()))
         cited = tuple(names)
+        et_al = citation.et_al
+        if year is None:
+            same_year = [
+                entry
+                for entry in self._candidates(firsts, (None,))
+                if _year_fit(citation.year, None, "", entry) == 0
+            ]
+        else:
+            suffix = citation.year_suffix
+            same_year = [
+                entry
+                for entry in self._candidates(firsts, (year,))
+                if not (suffix and entry.suffix and suffix != entry.suffix)
+            ]
         fits = self._fits(names, cited, et_al, same_year, False)
         exact = [f for f in fits if not f.name_defect]
         if exact:
             return self._choose(citation, exact)
-        fits += self._fits(names, cited, et_al, off_by_one, True)
+        if year is not None:
+            off_by_one = self._candidates(firsts, (year - 1, year + 1))
+            fits += self._fits(names, cited, et_al, off_by_one, True)
         single = [f for f in fits if bool(f.name_defect) != f.year_defect]
         if len(single) == 1:
             fit = single[0]
@@ -365,6 +363,19 @@ class Resolver:
             keys = tuple(sorted(f.entry.source.key for f in single))
             return Match(citation, Grade.AMBIGUOUS, candidates=keys, detail="several near matches")
         return Match(citation, Grade.NONE, detail=self._nearest(names))
+
+    def _candidates(self, firsts: Sequence[str], years: Sequence[int | None]) -> list[_Entry]:
+        """Sources indexed under one of ``firsts`` with one of ``years``, each once."""
+        by_first_year = self.index.by_first_year
+        found: list[_Entry] = []
+        seen: set[int] = set()
+        for first in firsts:
+            for year in years:
+                for entry in by_first_year.get((first, year), ()):
+                    if id(entry) not in seen:
+                        seen.add(id(entry))
+                        found.append(entry)
+        return found
 
     @staticmethod
     def _fits(
