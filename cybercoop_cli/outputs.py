@@ -1,11 +1,21 @@
-"""Writing output files safely: atomically, and never over an existing file without force."""
+"""Writing output files safely: atomically, and never over an existing file without force.
+
+The data goes to a hidden ``.NAME.*.tmp`` file in the target's folder, which is then
+renamed over the target: readers see the old file or the new one, never half of one. The
+temporary file is removed on any exception, on Ctrl-C, and on SIGTERM (turned into Ctrl-C
+while we write); only SIGKILL or a power cut can leave it behind, never a damaged target.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from cybercoop_cli.errors import OutputError
 
@@ -25,6 +35,15 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> Path:
     if not folder.is_dir():
         raise OutputError(f"folder {folder} does not exist; create it first")
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with _sigterm_as_interrupt():
+            _write(path, folder, payload, force)
+    except OSError as exc:  # a full disk, no permission: say so in one line
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
+
+
+def _write(path: Path, folder: Path, payload: bytes, force: bool) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would,
@@ -41,7 +60,23 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> Path:
         with contextlib.suppress(OSError):
             Path(tmp_name).unlink()
         raise
-    return path
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While writing, SIGTERM raises KeyboardInterrupt, so that the cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt("terminated")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _mode_for(path: Path) -> int:
