@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -71,7 +72,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain help: rich help formatting doubles start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -109,17 +110,40 @@ def _main(
 
 
 def _register() -> None:
-    from cybercoop_cli.cli import export, gaps, review, sources
+    from cybercoop_cli.cli import check, export, gaps, importer, init, note, review, sources
 
-    app.command("review")(review.review)
-    app.command("sources")(sources.sources)
-    app.command("export")(export.export)
-    app.command("gaps")(gaps.gaps)
-    app.command("check")(__import__("cybercoop_cli.cli.check", fromlist=["check"]).check)
-    from cybercoop_cli.cli import importer, init, note
-
-    app.command("init")(init.init)
-    app.command("import")(importer.import_sources)
+    # (name, function, the one line shown in 'cybercoop --help')
+    commands: list[tuple[str, Callable[..., Any], str]] = [
+        (
+            "review",
+            review.review,
+            "Where the review stands, section by section, and what to do next.",
+        ),
+        (
+            "sources",
+            sources.sources,
+            "The parsed bibliography and every problem in it, with file and line.",
+        ),
+        (
+            "export",
+            export.export,
+            "Write an annotated bibliography in any CSL style (md, html, docx, latex).",
+        ),
+        ("gaps", gaps.gaps, "Where the evidence is thin: coverage, sources, metadata, balance."),
+        (
+            "check",
+            check.check,
+            "Check a manuscript's citations against the sources, and its claims.",
+        ),
+        ("init", init.init, "Start a new review in a folder."),
+        (
+            "import",
+            importer.import_sources,
+            "Add sources from BibTeX, CSL-JSON or RIS, skipping duplicates.",
+        ),
+    ]
+    for name, function, summary in commands:
+        app.command(name, short_help=summary)(function)
     app.add_typer(note.note_app, name="note")
 
 
