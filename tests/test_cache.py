@@ -104,3 +104,17 @@ def test_cache_location_follows_the_environment(tmp_path: Path) -> None:
     assert str(ProjectCache(tmp_path / "cybercoop.yaml").path).startswith(
         os.environ["CYBERCOOP_CACHE_DIR"]
     )
+
+
+def test_cache_hit_however_the_review_is_named(example_project: Path, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.chdir(example_project)
+    load_project(Path("."), cache=True)  # named relatively
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    stamp = cache.path.stat().st_mtime_ns
+    monkeypatch.chdir(example_project / "notes")
+    load_project(cache=True)  # found by searching upwards: an absolute path
+    load_project(example_project, cache=True)
+    assert cache.path.stat().st_mtime_ns == stamp  # neither re-parsed nor re-wrote anything

@@ -43,7 +43,9 @@ def resolve_review_file(project: Path | None, start: Path | None = None) -> Path
         raise ProjectNotFoundError(
             f"no {REVIEW_FILE} in {path}: run 'cybercoop init {path}' to start a review there"
         )
-    return review_file
+    # Absolute, as when found by searching: the same review gives the same paths (and
+    # cache keys) however it was named.
+    return review_file.resolve()
 
 
 def load_bibliography(project: Path | None = None, *, start: Path | None = None) -> Bibliography:
@@ -105,7 +107,7 @@ def load_project(
 
         files = _bib_files(review)
         key = content_hash(
-            *(str(f).encode() + b"\0" + _read_bytes(f, MAX_BIB_BYTES) for f in files)
+            *(_relative(f, root).encode() + b"\0" + _read_bytes(f, MAX_BIB_BYTES) for f in files)
         )
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
