@@ -332,10 +332,18 @@ def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tupl
     to ``end`` when given.
     """
     if pos == 0 and end is None:
-        # The common case, a whole value in one pair of braces with none inside: no scan.
-        simple = _SIMPLE_VALUE.fullmatch(text)
-        if simple:
-            return [("text", simple.group(1))], len(text)
+        # The common case, a whole value in one pair of braces with none inside: checked
+        # with str.find (memchr speed), without a scan in Python or a regex.
+        inner = text.strip()
+        if (
+            len(inner) >= 2
+            and inner[0] == "{"
+            and inner[-1] == "}"
+            and inner.find("{", 1, -1) < 0
+            and inner.find("}", 1, -1) < 0
+            and inner.find("\\", 1, -1) < 0
+        ):
+            return [("text", inner[1:-1])], len(text)
     pieces: list[tuple[str, str]] = []
     n = len(text) if end is None else end
     while True:
@@ -370,7 +378,6 @@ def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tupl
 
 
 _BARE = re.compile(r"[^\s,#{}\"=]+")
-_SIMPLE_VALUE = re.compile(r"\s*\{([^{}\\]*)\}\s*")
 
 
 _BRACE_MARK = re.compile(r"\\.|[{}]", re.DOTALL)
