@@ -1,13 +1,14 @@
 """Hostile input: crafted sources, notes, YAML and Word files can do no harm.
 
-Each test here fails when its protection is removed. How that was checked, case by case:
-the YAML tests by letting aliases through in ``yamlnodes._convert`` (the bomb then runs
-for minutes) and by dropping the duplicate-key check (the second value silently wins);
-the HTML and Markdown tests by replacing the escaping with the identity function in
-``render/gaps_html._e`` and ``render/gaps_markdown.md_escape`` and by feeding the notes
-to pandoc as Markdown instead of as text nodes (``<script>`` and ``<img onerror>`` then
-reach the page); the LaTeX test likewise (``\\input`` then reaches the document); the
-.docx tests by removing each limit in ``ingest/manuscript.read_docx_paragraphs``.
+Each test here fails when its protection is removed. Checked by mutation (a copy of the
+tree with the protection disabled, then these tests run): the HTML escaping in
+``render/gaps_html._e`` and ``render/gaps_markdown.md_escape`` (identity: the gaps tests
+fail); the alias refusal in ``yamlnodes._convert`` (the bomb test then runs for minutes);
+the compression-ratio limit in ``manuscript.read_docx_paragraphs`` (the zip-bomb test
+fails). The export tests assert on the final HTML, Markdown-rendered-as-HTML and LaTeX, so
+any path by which note or .bib text reached them as markup would fail them; they were not
+mutation-checked one by one, and neither were the duplicate-key, DOCTYPE, member-count and
+size-limit tests, whose assertions name the specific refusal.
 """
 
 from __future__ import annotations
