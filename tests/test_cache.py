@@ -111,7 +111,7 @@ def test_cache_hit_however_the_review_is_named(example_project: Path, monkeypatc
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.chdir(example_project)
-    load_project(Path("."), cache=True)  # named relatively
+    load_project(Path(), cache=True)  # named relatively (".")
     cache = ProjectCache(example_project / "cybercoop.yaml")
     stamp = cache.path.stat().st_mtime_ns
     monkeypatch.chdir(example_project / "notes")

@@ -258,17 +258,35 @@ def bibtex_entry(source: Source) -> str:
 
 def apply_import(plan: ImportPlan) -> Path | None:
     """Append the plan's new entries to its target file; None when there is nothing to add."""
-    from cybercoop_cli.ingest.text import read_text
+    from cybercoop_cli.errors import OutputError
     from cybercoop_cli.outputs import write_atomic
 
     if not plan.added:
         return None
     entries = "\n".join(bibtex_entry(item.source) for item in plan.added)
     target = plan.target
-    if target.exists():
-        before, _ = read_text(target)
-        text = f"{before.rstrip()}\n\n{entries}" if before.strip() else _HEADER + "\n" + entries
-    else:
+    if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = _HEADER + "\n" + entries
-    return write_atomic(target, text, force=True)
+        return write_atomic(target, _HEADER + "\n" + entries, force=True)
+    # Append to the file's own bytes: what is already there stays exactly as it was
+    # (line ends, encoding, anything our reader would normalise).
+    before = target.read_bytes()
+    newline = "\r\n" if b"\r\n" in before else "\n"
+    try:
+        before.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    text = entries.replace("\n", newline)
+    if not before.strip():
+        separator = ""
+    else:  # one blank line between the old entries and the new
+        separator = newline if before.endswith(b"\n") else newline * 2
+    try:
+        added = (separator + text).encode(encoding)
+    except UnicodeEncodeError:
+        raise OutputError(
+            f"{target} is not UTF-8 and the new entries hold characters its encoding "
+            "cannot: save it as UTF-8, then import again"
+        ) from None
+    return write_atomic(target, before + added, force=True)

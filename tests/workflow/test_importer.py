@@ -150,3 +150,15 @@ def test_forced_format_and_a_references_folder_that_does_not_exist(tmp_path: Pat
     plan = plan_import(read_review(review_file), [ris], fmt=InputFormat.ris)
     assert len(plan.added) == 3
     assert apply_import(plan) == tmp_path / "references" / IMPORT_FILE
+
+
+def test_appending_keeps_the_existing_bytes(example_project: Path) -> None:
+    """CRLF line ends and a Latin-1 accent already in the file survive an import."""
+    review = read_review(example_project / "cybercoop.yaml")
+    target = example_project / "references" / IMPORT_FILE
+    old = "@misc{mine,\r\n  title = {Caf\xe9},\r\n}\r\n".encode("cp1252")
+    target.write_bytes(old)
+    apply_import(plan_import(review, [DATA / "zotero-export.json"]))
+    data = target.read_bytes()
+    assert data.startswith(old + b"\r\n@article{clough2014world,")
+    assert b"\n" not in data.replace(b"\r\n", b"")  # every line end is still CRLF
