@@ -15,7 +15,7 @@ from typing import Any
 
 from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
-from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
+from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
 NOTE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
@@ -87,7 +87,7 @@ def read_note(
     try:
         note = parse_note(text, display, is_markdown=path.suffix.lower() in {".md", ".markdown"})
     except InputError as exc:
-        code = "note-yaml" if "YAML" in exc.message else "note-schema"
+        code = "note-yaml" if isinstance(exc, YamlError) else "note-schema"
         problems.append(Problem(display, exc.line, exc.message, code))
         return None, problems
     if note is None:

@@ -8,18 +8,13 @@ no use for them, and refusing them defuses "billion laughs" alias bombs outright
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from cybercoop_cli.errors import InputError
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A value with the 1-based line it starts on."""
-
-    value: Any
-    line: int
+class YamlError(InputError):
+    """The text is not acceptable YAML: a syntax error, a duplicate key, an alias."""
 
 
 class YamlMap(dict[str, Any]):
@@ -48,9 +43,9 @@ def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"YAML syntax error: {reason}", file=file, line=line) from None
+        raise YamlError(f"YAML syntax error: {reason}", file=file, line=line) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", file=file) from None
+        raise YamlError(f"YAML error: {exc}", file=file) from None
     if node is None:
         return None
     return _convert(node, file, first_line, set())
@@ -61,7 +56,7 @@ def _convert(node: Any, file: str, offset: int, seen: set[int]) -> Any:
 
     line = offset + node.start_mark.line
     if id(node) in seen:
-        raise InputError("YAML aliases (*name) are not allowed here", file=file, line=line)
+        raise YamlError("YAML aliases (*name) are not allowed here", file=file, line=line)
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         result = YamlMap()
@@ -69,13 +64,13 @@ def _convert(node: Any, file: str, offset: int, seen: set[int]) -> Any:
         result.key_lines = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise InputError("YAML merge keys (<<) are not allowed here", file=file, line=line)
+                raise YamlError("YAML merge keys (<<) are not allowed here", file=file, line=line)
             key = _convert(key_node, file, offset, seen)
             key_line = offset + key_node.start_mark.line
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
-                raise InputError(
+                raise YamlError(
                     f"duplicate key '{key}' (first on line {result.key_lines[key]})",
                     file=file,
                     line=key_line,

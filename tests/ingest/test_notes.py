@@ -97,3 +97,13 @@ def test_alias_bomb_is_refused_quickly() -> None:
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
     with pytest.raises(InputError, match="aliases"):
         load_yaml("\n".join(lines), file="bomb.yaml")
+
+
+def test_duplicate_front_matter_key_is_a_yaml_problem(tmp_path: Path) -> None:
+    path = tmp_path / "twice.md"
+    path.write_text("---\nkey: a\ntags: [x]\nkey: b\n---\n", encoding="utf-8")
+    note, problems = read_note(path, "notes/twice.md")
+    assert note is None
+    (problem,) = problems
+    assert (problem.code, problem.line) == ("note-yaml", 4)
+    assert "duplicate key 'key' (first on line 2)" in problem.message
