@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from cybercoop_cli.ingest.bibtex import normalise_doi
+from cybercoop_cli.ingest.latex import escape_latex
 from cybercoop_cli.model import Person, Source
 
 #: Fields written verbatim: BibLaTeX reads them without interpreting LaTeX.
@@ -52,27 +53,9 @@ FIELD_ORDER = (
 #: Fields whose capitalised words are protected by braces.
 TITLE_FIELDS = frozenset({"title", "booktitle", "maintitle", "subtitle"})
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 # A word for case protection: letters and digits, with hyphens and apostrophes inside.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
-
-def escape_latex(text: str) -> str:
-    """Plain text as LaTeX that typesets to the same characters."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
 
 
 def protect_title(text: str) -> str:

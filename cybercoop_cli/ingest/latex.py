@@ -246,3 +246,24 @@ def _converter() -> Any:
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text(strict_latex_spaces=True)
+
+
+# The inverse direction, for writing BibTeX: characters that LaTeX would read as syntax.
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+
+
+def escape_latex(text: str) -> str:
+    """Plain text as LaTeX that typesets to the same characters (the inverse of decoding)."""
+    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)

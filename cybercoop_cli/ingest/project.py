@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
@@ -227,22 +227,24 @@ def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[
     return problems
 
 
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """The nearest of ``choices`` to a mistyped ``word`` (rapidfuzz WRatio), or None."""
+    if not choices:
+        return None
+    from rapidfuzz import fuzz, process, utils
+
+    best = process.extractOne(
+        word,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=SUGGESTION_CUTOFF,
+    )
+    return str(best[0]) if best else None
+
+
 def _suggester(choices: list[str]) -> Callable[[str], str | None]:
-    def suggest(word: str) -> str | None:
-        if not choices:
-            return None
-        from rapidfuzz import fuzz, process, utils
-
-        best = process.extractOne(
-            word,
-            choices,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            score_cutoff=SUGGESTION_CUTOFF,
-        )
-        return str(best[0]) if best else None
-
-    return suggest
+    return lambda word: suggest(word, choices)
 
 
 def _hint(suggestion: str | None) -> str:
@@ -254,4 +256,11 @@ def _relative(path: Path, root: Path) -> str:
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
-__all__ = ["InputError", "check_notes", "find_review_file", "load_bibliography", "load_project"]
+__all__ = [
+    "InputError",
+    "check_notes",
+    "find_review_file",
+    "load_bibliography",
+    "load_project",
+    "suggest",
+]

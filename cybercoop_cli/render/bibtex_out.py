@@ -8,30 +8,12 @@ Zotero, JabRef and biblatex's annotated styles read ``annote``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from cybercoop_cli.analysis.annotated import AnnotatedEntry
+from cybercoop_cli.ingest.latex import escape_latex
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 _ANNOTATION_FIELDS = ("annote", "annotation")
-
-
-def escape_latex(text: str) -> str:
-    """Plain text as LaTeX that typesets to the same characters."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
 
 
 def annote_value(paragraphs: Sequence[str]) -> str:

@@ -278,10 +278,10 @@ def apply_import(plan: ImportPlan) -> Path | None:
     except UnicodeDecodeError:
         encoding = "cp1252"
     text = entries.replace("\n", newline)
+    # One blank line between the old entries and the new; nothing before an empty file's.
+    separator = newline if before.endswith(b"\n") else newline * 2
     if not before.strip():
         separator = ""
-    else:  # one blank line between the old entries and the new
-        separator = newline if before.endswith(b"\n") else newline * 2
     try:
         added = (separator + text).encode(encoding)
     except UnicodeEncodeError:

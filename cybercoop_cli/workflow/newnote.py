@@ -16,27 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cybercoop_cli.errors import OutputError, UnknownKeyError, UsageError
+from cybercoop_cli.ingest.project import suggest
 from cybercoop_cli.model import Project, Review, Source, Stance
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.+-]+")
-
-
-def suggest(word: str, choices: Sequence[str]) -> str | None:
-    """The nearest of ``choices`` to a mistyped ``word`` (rapidfuzz), or None."""
-    if not choices:
-        return None
-    from rapidfuzz import fuzz, process, utils
-
-    from cybercoop_cli.ingest.project import SUGGESTION_CUTOFF
-
-    best = process.extractOne(
-        word,
-        choices,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        score_cutoff=SUGGESTION_CUTOFF,
-    )
-    return str(best[0]) if best else None
 
 
 def find_source(sources: Sequence[Source], key: str) -> Source:
