@@ -3,12 +3,15 @@
 The data goes to a hidden ``.NAME.*.tmp`` file in the target's folder, which is then
 renamed over the target: readers see the old file or the new one, never half of one. The
 temporary file is removed on any exception, on Ctrl-C, and on SIGTERM (turned into Ctrl-C
-while we write); only SIGKILL or a power cut can leave it behind, never a damaged target.
+while we write). Only SIGKILL or a power cut can leave it behind, never a damaged target;
+its name carries the writer's process id, and the next write to the same output removes
+the temporary files of writers that are no longer running.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import signal
 import tempfile
@@ -44,7 +47,10 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> Path:
 
 
 def _write(path: Path, folder: Path, payload: bytes, force: bool) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    _remove_orphans(path, folder)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+    )
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would,
         # or keep the mode of the file it replaces.
@@ -60,6 +66,26 @@ def _write(path: Path, folder: Path, payload: bytes, force: bool) -> None:
         with contextlib.suppress(OSError):
             Path(tmp_name).unlink()
         raise
+
+
+def _remove_orphans(path: Path, folder: Path) -> None:
+    """Delete temporary files that killed writers of ``path`` left behind."""
+    prefix = f".{path.name}."
+    for leftover in folder.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid_text = leftover.name[len(prefix) :].split(".", 1)[0]
+        if pid_text.isdigit() and not _running(int(pid_text)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
 
 
 @contextlib.contextmanager

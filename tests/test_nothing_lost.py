@@ -219,9 +219,11 @@ def test_a_killed_writer_leaves_the_old_file(tmp_path: Path, how: signal.Signals
     assert target.read_text(encoding="utf-8") == "the old report"
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "annotated.html")
     if how == signal.SIGKILL:
-        # Nothing can clean up after SIGKILL: the hidden temporary file may stay, the
-        # target never suffers (documented in the README).
-        assert all(name.startswith(".annotated.html.") for name in leftovers)
+        # Nothing can clean up during SIGKILL: the hidden temporary file stays, the
+        # target never suffers, and the next write to the same output removes it.
+        assert all(name.startswith(f".annotated.html.{process.pid}.") for name in leftovers)
+        write_atomic(target, "the next report", force=True)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.html"]
     else:
         assert leftovers == []
 
