@@ -232,8 +232,24 @@ def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[
         line = (block.start_line or 0) + 1
         if isinstance(block, bmodel.Entry):
             entry = _RawEntry(block.key, block.entry_type.lower(), name, line)
+            fields = entry.fields
             for fld in block.fields:
-                _add_field(entry, fld.key, fld.value, fld.start_line + 1, problems)
+                value = fld.value
+                key = fld.key.lower()
+                # Most values are one braced string with no braces or backslashes inside;
+                # they need none of _add_field's checks (a folded field needs a '=' inside
+                # the value, which would have to come after a closing brace).
+                if (
+                    value[:1] == "{"
+                    and value[-1:] == "}"
+                    and key not in fields
+                    and value.find("{", 1, -1) < 0
+                    and value.find("}", 1, -1) < 0
+                    and value.find("\\", 1, -1) < 0
+                ):
+                    fields[key] = ([("text", value[1:-1])], fld.start_line + 1)
+                else:
+                    _add_field(entry, fld.key, value, fld.start_line + 1, problems)
             entries.append(entry)
         elif isinstance(block, bmodel.String):
             macros[block.key.lower()] = _macro_value(block.value, macros)
@@ -334,7 +350,8 @@ def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tupl
     if pos == 0 and end is None:
         # The common case, a whole value in one pair of braces with none inside: checked
         # with str.find (memchr speed), without a scan in Python or a regex.
-        inner = text.strip()
+        # bibtexparser hands values over stripped; strip (a copy) only when they are not.
+        inner = text if text[:1] == "{" and text[-1:] == "}" else text.strip()
         if (
             len(inner) >= 2
             and inner[0] == "{"
