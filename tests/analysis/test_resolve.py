@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import string
-import time
 
 from cybercoop_cli.analysis.citations import find_citations
 from cybercoop_cli.analysis.resolve import Grade, normalise_name, resolve
@@ -110,7 +109,7 @@ def test_keys_exact_or_suggested() -> None:
     ]
 
 
-def test_ten_thousand_citations_against_ten_thousand_sources_is_fast() -> None:
+def test_ten_thousand_citations_against_ten_thousand_sources() -> None:
     rng = random.Random(3)
     names = ["".join(rng.choices(string.ascii_lowercase, k=8)).title() for _ in range(10_000)]
     sources = [source(f"s{i}", [n], 1990 + i % 30) for i, n in enumerate(names)]
@@ -120,9 +119,6 @@ def test_ten_thousand_citations_against_ten_thousand_sources_is_fast() -> None:
     )
     citations = find_citations(text)
     assert len(citations) == 10_000
-    started = time.perf_counter()
-    matches = resolve(citations, sources)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, elapsed
+    matches = resolve(citations, sources)  # its speed: bench/run's check case
     assert sum(m.grade is Grade.EXACT for m in matches) == 7_500
     assert sum(m.grade in {Grade.NEAR, Grade.AMBIGUOUS} for m in matches) == 2_500
