@@ -11,16 +11,7 @@ import typer
 
 from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, progress
 from cybercoop_cli.errors import UsageError
-
-
-class ExportTo(StrEnum):
-    md = "md"
-    html = "html"
-    docx = "docx"
-    latex = "latex"
-    txt = "txt"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
+from cybercoop_cli.render.formats import FORMAT_BY_SUFFIX, ExportFormat
 
 
 class GroupByChoice(StrEnum):
@@ -52,7 +43,7 @@ def export(
         ),
     ] = None,
     to: Annotated[
-        ExportTo | None,
+        ExportFormat | None,
         typer.Option(
             "--to",
             "-t",
@@ -99,11 +90,11 @@ def export(
     """
     from cybercoop_cli.analysis.annotated import GroupBy, build_annotated, parse_parts
     from cybercoop_cli.outputs import write_atomic
-    from cybercoop_cli.render.annotated import FORMAT_BY_SUFFIX, ExportFormat, render_annotated
+    from cybercoop_cli.render.annotated import render_annotated
     from cybercoop_cli.render.bibliography import resolve_style
 
     if to is not None:
-        fmt = ExportFormat(to.value)
+        fmt = to
     elif output is not None:
         suffix = output.suffix.lower()
         if suffix not in FORMAT_BY_SUFFIX:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Any
 
 from cybercoop_cli.analysis.annotated import AnnotatedBibliography, AnnotatedEntry
@@ -22,34 +21,12 @@ from cybercoop_cli.render.bibliography import (
     render_references,
 )
 from cybercoop_cli.render.csl import CslItem, to_csl
+from cybercoop_cli.render.formats import ExportFormat
 from cybercoop_cli.render.pandoc import document, run_pandoc
 from cybercoop_cli.render.richtext import Inline, words
 
 HEADING = "Annotated bibliography"
 
-
-class ExportFormat(StrEnum):
-    md = "md"
-    html = "html"
-    docx = "docx"
-    latex = "latex"
-    txt = "txt"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
-
-
-FORMAT_BY_SUFFIX = {
-    ".md": ExportFormat.md,
-    ".markdown": ExportFormat.md,
-    ".html": ExportFormat.html,
-    ".htm": ExportFormat.html,
-    ".docx": ExportFormat.docx,
-    ".tex": ExportFormat.latex,
-    ".latex": ExportFormat.latex,
-    ".txt": ExportFormat.txt,
-    ".bib": ExportFormat.bibtex,
-    ".json": ExportFormat.csl_json,
-}
 
 # Annotations sit under their reference, indented like the reference's runover lines.
 _HTML_STYLE = """<style>
