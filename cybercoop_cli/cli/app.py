@@ -15,14 +15,14 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from cybercoop_cli import __version__
+from cybercoop_cli.cli.coercion import PlainCommand, PlainGroup
 from cybercoop_cli.errors import CybercoopError, ExitCode
 
 
-class CybercoopGroup(TyperGroup):
+class CybercoopGroup(PlainGroup):
     """Click group whose ``invoke`` is the error boundary of every command."""
 
     def invoke(self, ctx: Any) -> Any:
@@ -143,7 +143,7 @@ def _register() -> None:
         ),
     ]
     for name, function, summary in commands:
-        app.command(name, short_help=summary)(function)
+        app.command(name, short_help=summary, cls=PlainCommand)(function)
     app.add_typer(note.note_app, name="note")
 
 

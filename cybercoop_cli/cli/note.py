@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cybercoop_cli.cli.coercion import PlainCommand, PlainGroup
 from cybercoop_cli.cli.common import ProjectOption, QuietOption, load
 from cybercoop_cli.cli.completion import complete_facet, complete_key, complete_section
 
@@ -15,6 +16,7 @@ note_app = typer.Typer(
     name="note",
     help="Reading notes: one per source, with its annotation and claims.",
     no_args_is_help=True,
+    cls=PlainGroup,
 )
 
 
@@ -24,7 +26,7 @@ class StanceChoice(StrEnum):
     qualifies = "qualifies"
 
 
-@note_app.command("new")
+@note_app.command("new", cls=PlainCommand)
 def new(
     key: Annotated[
         str,
