@@ -3,7 +3,9 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from cybercoop_cli.cache import CACHE_FORMAT, CacheData, ProjectCache
@@ -13,10 +15,10 @@ from cybercoop_cli.ingest.project import load_project
 runner = CliRunner()
 
 
-def review_json(project: Path, *extra: str) -> dict[str, object]:
+def review_json(project: Path, *extra: str) -> dict[str, Any]:
     result = runner.invoke(app, [*extra, "review", "-p", str(project), "-f", "json"])
     assert result.exit_code == 0, result.output
-    data: dict[str, object] = json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
     return data
 
 
@@ -43,7 +45,7 @@ def test_every_kind_of_edit_is_seen(example_project: Path) -> None:
     review_json(example_project)  # fill the cache
     note = example_project / "notes" / "sekati2022assessing.md"
     note.write_text(note.read_text().replace("sections: [intro]", "sections: [implementation]"))
-    sections = {s["id"]: s for s in review_json(example_project)["sections"]}  # type: ignore[union-attr,index]
+    sections = {s["id"]: s for s in review_json(example_project)["sections"]}
     assert sections["implementation"]["source_keys"] == ["sekati2022assessing"]
 
     bib = example_project / "references" / "cybercrime-cooperation.bib"
@@ -66,7 +68,7 @@ def test_every_kind_of_edit_is_seen(example_project: Path) -> None:
             "title: 1. The current legal framework", "title: 1. The framework"
         )
     )
-    titles = [s["title"] for s in review_json(example_project)["sections"]]  # type: ignore[union-attr,index]
+    titles = [s["title"] for s in review_json(example_project)["sections"]]
     assert "1. The framework" in titles
 
 
@@ -118,3 +120,96 @@ def test_cache_hit_however_the_review_is_named(example_project: Path, monkeypatc
     load_project(cache=True)  # found by searching upwards: an absolute path
     load_project(example_project, cache=True)
     assert cache.path.stat().st_mtime_ns == stamp  # neither re-parsed nor re-wrote anything
+
+
+def settle_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat files as settled as soon as they were hashed (no 2-second racy window)."""
+    import cybercoop_cli.ingest.project as project_module
+
+    monkeypatch.setattr(project_module, "RACY_NS", 0)
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import cybercoop_cli.ingest.project as project_module
+
+    reads: list[str] = []
+    real = project_module._read_bytes
+
+    def counting(path: str | Path, limit: int) -> bytes:
+        reads.append(Path(path).name)
+        return real(path, limit)
+
+    monkeypatch.setattr(project_module, "_read_bytes", counting)
+    return reads
+
+
+def test_unchanged_files_are_not_read_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    reads = count_reads(monkeypatch)
+    first = load_project(example_project, cache=True)
+    assert len(reads) == 1 + 1 + 6  # the review file, the .bib, six notes
+    reads.clear()
+    second = load_project(example_project, cache=True)
+    assert reads == ["cybercoop.yaml"]  # every other state unchanged: digests from the index
+    assert second == first
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    load_project(example_project, cache=True)
+    note = example_project / "notes" / "sekati2022assessing.md"
+    before = note.stat()
+    text = note.read_text()
+    edited = text.replace("sections: [intro]", "sections: [frame]")
+    assert len(edited) == len(text) and edited != text
+    note.write_text(edited)
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a sloppy tool might
+    assert note.stat().st_mtime_ns == before.st_mtime_ns and note.stat().st_size == before.st_size
+    project = load_project(example_project, cache=True)
+    (sekati,) = [n for n in project.notes if n.key == "sekati2022assessing"]
+    assert any("frame" in c.sections for c in sekati.claims)  # its change time told
+
+
+def test_a_file_changed_within_the_racy_window_is_hashed_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the real window, a file written just now is re-read on every run until it
+    # is older than RACY_NS, whatever its state says.
+    reads = count_reads(monkeypatch)
+    load_project(example_project, cache=True)
+    reads.clear()
+    load_project(example_project, cache=True)
+    assert len(reads) == 1 + 1 + 6  # all were written moments ago by the fixture
+
+
+def test_json_review_is_served_from_the_memo_until_an_input_changes(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cybercoop_cli.ingest.project as project_module
+
+    settle_now(monkeypatch)
+    first = review_json(example_project)
+
+    def no_parsing(*_args: object) -> object:
+        raise AssertionError("parsed although nothing changed")
+
+    monkeypatch.setattr(project_module, "_read_references", no_parsing)
+    assert review_json(example_project) == first  # served, not recomputed
+    monkeypatch.undo()
+    settle_now(monkeypatch)
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text().replace("sections: [intro]", "sections: [implementation]"))
+    sections = {s["id"]: s for s in review_json(example_project)["sections"]}
+    assert sections["implementation"]["source_keys"] == ["sekati2022assessing"]
+
+
+def test_memo_of_another_fingerprint_is_not_served(tmp_path: Path) -> None:
+    cache = ProjectCache(tmp_path / "cybercoop.yaml")
+    assert cache.remember("thing", "fingerprint-a", {"x": 1}) is None
+    assert cache.recall("thing", "fingerprint-a") == {"x": 1}
+    assert cache.recall("thing", "fingerprint-b") is None
+    assert cache.recall("other", "fingerprint-a") is None

@@ -66,9 +66,7 @@ class PlainCoercion:
                 raise _Unhandled  # messages name the value as given: Typer's own then
             from typer._param_types import coerce_cli_path
 
-            return coerce_cli_path(
-                path, self.parameter_info, path_type=Path, param=param, ctx=ctx
-            )
+            return coerce_cli_path(path, self.parameter_info, path_type=Path, param=param, ctx=ctx)
         if isinstance(value, leaf):
             return value
         if not isinstance(value, str):

@@ -17,6 +17,7 @@ from cybercoop_cli.errors import ExitCode
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cybercoop_cli.ingest.project import OpenedReview
     from cybercoop_cli.model import Project
 
 ProjectOption = Annotated[
@@ -53,8 +54,13 @@ def print_json(data: Any) -> None:
     Compact output uses the C encoder, about ten times faster on large reports; as with
     ``gh --json``, what a program reads need not be pretty.
     """
+    sys.stdout.write(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """The text :func:`print_json` writes."""
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+    return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
 
 @contextmanager
@@ -102,14 +108,24 @@ def cache_enabled(no_cache: bool = False) -> bool:
 
 def load(project: Path | None, quiet: bool = False, no_cache: bool = False) -> Project:
     """Load the review named by --project, or the one found from the current folder."""
-    from cybercoop_cli.ingest.project import load_project
+    return load_opened(open_project(project, quiet, no_cache), quiet)
+
+
+def open_project(project: Path | None, quiet: bool = False, no_cache: bool = False) -> OpenedReview:
+    """Find the review and learn its inputs' fingerprint (with the cache on), parsing nothing."""
+    from cybercoop_cli.ingest.project import open_review
 
     def warn(message: str) -> None:
         if not quiet:
             stderr_console().print(f"warning: {message}", markup=False, highlight=False)
 
+    return open_review(project, cache=cache_enabled(no_cache), warn=warn)
+
+
+def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:
+    """Parse an opened review, with a progress bar on a terminal."""
     with progress(quiet, "loading") as update:
-        return load_project(project, progress=update, cache=cache_enabled(no_cache), warn=warn)
+        return opened.load(progress=update)
 
 
 def exit_code_for(project: Project) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,8 +13,9 @@ from cybercoop_cli.cli.common import (
     ProjectOption,
     QuietOption,
     exit_code_for,
-    load,
-    print_json,
+    json_text,
+    load_opened,
+    open_project,
     stdout_console,
 )
 
@@ -59,20 +61,39 @@ def review(
 
         run_watch(project, quiet, lambda loaded: _show(loaded, output_format), no_cache=no_cache)
         return
-    loaded = load(project, quiet, no_cache)
-    _show(loaded, output_format)
-    raise typer.Exit(exit_code_for(loaded))
+    opened = open_project(project, quiet, no_cache)
+    memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
+    if output_format is ReviewFormat.json:
+        # The same inputs give the same document: a re-run on an unchanged review (the
+        # fingerprint names every input's content) writes the document it wrote last time.
+        hit = opened.recall(memo)
+        if isinstance(hit, tuple):
+            text, code = hit
+            sys.stdout.write(text)
+            raise typer.Exit(code)
+    loaded = load_opened(opened, quiet)
+    code = exit_code_for(loaded)
+    if output_format is ReviewFormat.json:
+        text = _json(loaded)
+        opened.remember(memo, (text, code))
+        sys.stdout.write(text)
+    else:
+        _show(loaded, output_format)
+    raise typer.Exit(code)
+
+
+def _json(loaded: Project) -> str:
+    from cybercoop_cli.analysis.review import summarize
+    from cybercoop_cli.render.jsonout import review_json
+
+    return json_text(review_json(summarize(loaded)))
 
 
 def _show(loaded: Project, output_format: ReviewFormat) -> None:
-    from cybercoop_cli.analysis.review import summarize
-
-    report = summarize(loaded)
     if output_format is ReviewFormat.json:
-        from cybercoop_cli.render.jsonout import review_json
-
-        print_json(review_json(report))
+        sys.stdout.write(_json(loaded))
     else:
+        from cybercoop_cli.analysis.review import summarize
         from cybercoop_cli.render.terminal import render_review
 
-        render_review(report, stdout_console())
+        render_review(summarize(loaded), stdout_console())

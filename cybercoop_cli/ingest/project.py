@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from cybercoop_cli.cache import RACY_NS, CacheData, cache_format, content_hash
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
-from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
-from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES, iter_note_files, read_note
-from cybercoop_cli.ingest.review import REVIEW_FILE, read_review
+from cybercoop_cli.ingest.review import MAX_REVIEW_BYTES, REVIEW_FILE, read_review
 from cybercoop_cli.ingest.text import MAX_BIB_BYTES
 from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
+
+if TYPE_CHECKING:
+    from cybercoop_cli.cache import FileRecord, ProjectCache, QuickIndex
 
 # A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
 # below the cutoff no suggestion is made.
@@ -58,6 +63,8 @@ def _read_references(review: Review) -> Bibliography:
     root = review.root
     folder = review.references_dir
     bib_files = _bib_files(review)
+    from cybercoop_cli.ingest.bibtex import read_bibliography
+
     bibliography = read_bibliography(bib_files, display_root=root)
     if bib_files:
         return bibliography
@@ -85,86 +92,343 @@ def load_project(
     With ``cache``, parsed inputs are reused when their content is unchanged (see
     :mod:`cybercoop_cli.cache`); ``warn`` receives notices about the cache itself.
     """
-    review = read_review(resolve_review_file(project, start))
-    root = review.root
-    store = None
-    cached = None
-    if cache:
-        from cybercoop_cli.cache import CacheData, ProjectCache
+    opened = open_review(project, start=start, cache=cache, warn=warn)
+    return opened.load(progress=progress)
 
-        store = ProjectCache(review.file)
-        cached, warning = store.load()
-        if warning and warn:
-            warn(warning)
-    fresh = None if cached is None else CacheData()
-    changed = False
 
-    if progress:
-        progress("references", 0, 0)
-    bibliography: Bibliography | None = None
-    if cached is not None and fresh is not None:
-        from cybercoop_cli.cache import content_hash
+def open_review(
+    project: Path | None = None,
+    *,
+    start: Path | None = None,
+    cache: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> OpenedReview:
+    """Find a review and list its input files, without parsing them yet.
 
-        files = _bib_files(review)
-        key = content_hash(
-            *(_relative(f, root).encode() + b"\0" + _read_bytes(f, MAX_BIB_BYTES) for f in files)
-        )
+    With ``cache``, each input's content digest is known once this returns (from the
+    file index where a file's state is unchanged, by reading it otherwise), and with them
+    the review's :attr:`OpenedReview.fingerprint`: results remembered under it are
+    served again only while every input has exactly the same content.
+    """
+    review_file = resolve_review_file(project, start)
+    if not cache:
+        return OpenedReview(read_review(review_file), None, warn)
+    from cybercoop_cli.cache import ProjectCache
+
+    store = ProjectCache(review_file)
+    quick = store.load_quick()
+    review_data = _read_bytes(review_file, MAX_REVIEW_BYTES)
+    review_digest = content_hash(review_data)
+    if quick is not None and quick.review_digest == review_digest:
+        review = quick.review
+    else:
+        quick = None
+        review = read_review(review_file, review_data)
+    opened = OpenedReview(review, store, warn)
+    opened.scan(review_digest, quick)
+    return opened
+
+
+class OpenedReview:
+    """A review whose input files are listed; :meth:`load` parses them into a Project.
+
+    With the cache on, :attr:`fingerprint` is a digest of the content of every input (the
+    review file, each .bib file, each note), and :meth:`recall` / :meth:`remember` keep
+    any picklable result computed from exactly those inputs.
+    """
+
+    def __init__(
+        self,
+        review: Review,
+        store: ProjectCache | None,
+        warn: Callable[[str], None] | None,
+    ) -> None:
+        self.review = review
+        self.fingerprint: str | None = None
+        self._store = store
+        self._warn = warn
+        self._review_digest = ""
+        root = review.root
+        self._bibs: list[tuple[str, str | Path]] = [
+            (_relative(path, root), path) for path in _bib_files(review)
+        ]
+        # Strings, not Paths, for speed: a review may hold tens of thousands of notes.
+        note_paths = _note_paths(review.notes_dir)
+        prefix = str(root).rstrip(os.sep) + os.sep
+        if all(path.startswith(prefix) for path in note_paths):
+            cut = len(prefix)
+            self._notes: list[tuple[str, str | Path]] = [(p[cut:], p) for p in note_paths]
+        else:
+            self._notes = [(_relative(path, root), path) for path in note_paths]
+        self._states: dict[str, tuple[int, int, int, int]] = {}
+        self._records: dict[str, FileRecord] | None = None
+        self._contents: dict[str, bytes] = {}
+        self._states_digest = ""
+        self._dirty = False  # the file index must be written
+
+    # -- the cache -------------------------------------------------------------------
+
+    def scan(self, review_digest: str, quick: QuickIndex | None) -> None:
+        """Learn every input's digest and the fingerprint (see :mod:`cybercoop_cli.cache`)."""
+        self._review_digest = review_digest
+        states = hashlib.blake2b(digest_size=16)
+        for display, path in (*self._bibs, *self._notes):
+            state = _state(path)
+            self._states[display] = state
+            states.update(f"{display}\0{state[0]}\0{state[1]}\0{state[2]}\0{state[3]}\n".encode())
+        self._states_digest = states.hexdigest()
+        if quick is not None and quick.states_digest == self._states_digest:
+            self.fingerprint = quick.fingerprint  # nothing changed since it was written
+            return
+        from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES
+
+        assert self._store is not None
+        index = self._store.load_files()
+        now = time.time_ns()
+        records: dict[str, FileRecord] = {}
+        for kind, inputs in ((MAX_BIB_BYTES, self._bibs), (MAX_NOTE_BYTES, self._notes)):
+            for display, path in inputs:
+                state = self._states[display]
+                record = index.files.get(display)
+                if record is not None and record[:4] == state and _settled(state, record[5]):
+                    records[display] = record
+                    continue
+                data = _read_bytes(path, kind)
+                self._contents[display] = data
+                records[display] = (*state, content_hash(data), now)
+        self._records = records
+        self._dirty = True
+        self.fingerprint = self._fingerprint(records)
+
+    def _fingerprint(self, records: dict[str, FileRecord]) -> str:
+        parts = [cache_format().encode(), self._review_digest.encode()]
+        parts.extend(f"{display}\0{record[4]}".encode() for display, record in records.items())
+        return content_hash(*parts)
+
+    def _load_records(self) -> dict[str, FileRecord] | None:
+        """The file index, when the quick index vouched for every state."""
+        assert self._store is not None
+        index = self._store.load_files()
+        records = {display: index.files.get(display) for display in self._states}
+        if any(r is None or r[:4] != self._states[d] for d, r in records.items()):
+            return None  # written by another run meanwhile
+        found = {d: r for d, r in records.items() if r is not None}
+        return found if self._fingerprint(found) == self.fingerprint else None
+
+    def recall(self, name: str) -> Any:
+        """The result remembered under ``name`` for these exact inputs, or None."""
+        if self._store is None or self.fingerprint is None:
+            return None
+        return self._store.recall(name, self.fingerprint)
+
+    def remember(self, name: str, value: Any) -> None:
+        """Keep ``value``, computed from these exact inputs, under ``name``."""
+        if self._store is None or self.fingerprint is None:
+            return
+        self._notify(self._store.remember(name, self.fingerprint, value))
+
+    def _notify(self, warning: str | None) -> None:
+        if warning and self._warn:
+            self._warn(warning)
+
+    # -- loading ---------------------------------------------------------------------
+
+    def load(self, *, progress: Progress | None = None) -> Project:
+        """Parse the bibliography and the notes (reusing the cached ones that are unchanged)."""
+        if self._store is None:
+            notes = self._notes_reader({}, progress)
+            return self._assemble(_read_references(self.review), notes())
+        if self._records is None:
+            self._records = self._load_records()
+            if self._records is None:  # the index changed under us: scan afresh
+                self.scan(self._review_digest, None)
+        assert self._records is not None
+        records = self._records
+        cached, warning = self._store.load()
+        self._notify(warning)
+        fresh = CacheData()
+        reuse: dict[str, tuple[Note | None, list[Problem]]] = {}
+        for display, _ in self._notes:
+            hit = cached.notes.get(display)
+            if hit is not None and hit[0] == records[display][4]:
+                reuse[display] = (hit[1], hit[2])
+        notes = self._notes_reader(reuse, progress)  # may start parsing them beside us
+
+        if progress:
+            progress("references", 0, 0)
+        key = content_hash(*(f"{d}\0{records[d][4]}".encode() for d, _ in self._bibs))
+        changed = False
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
-        fresh.bibliography_key = key
-    if bibliography is None:
-        bibliography = _read_references(review)
-        changed = True
-    if fresh is not None:
-        fresh.bibliography = bibliography
-    problems: list[Problem] = list(bibliography.problems)
-
-    note_files = iter_note_files(review.notes_dir) if review.notes_dir.is_dir() else []
-    notes: list[Note] = []
-    for index, note_file in enumerate(note_files):
-        display = _relative(note_file, root)
-        if cached is not None and fresh is not None:
-            from cybercoop_cli.cache import content_hash
-
-            data = _read_bytes(note_file, MAX_NOTE_BYTES)
-            digest = content_hash(data)
-            hit = cached.notes.get(display)
-            if hit is not None and hit[0] == digest:
-                note, note_problems = hit[1], hit[2]
-            else:
-                note, note_problems = read_note(note_file, display, data)
-                changed = True
-            fresh.notes[display] = (digest, note, note_problems)
         else:
-            note, note_problems = read_note(note_file, display)
-        problems.extend(note_problems)
-        if note is not None:
-            notes.append(note)
-        if progress and index % 200 == 0:
-            progress("notes", index, len(note_files))
-    if store is not None and fresh is not None and cached is not None:
-        changed = changed or set(cached.notes) != set(fresh.notes)
-        if changed:
-            warning = store.save(fresh)
-            if warning and warn:
-                warn(warning)
+            bibliography = _read_references(self.review)
+            changed = True
+        fresh.bibliography_key, fresh.bibliography = key, bibliography
 
-    keys = [source.key for source in bibliography.sources]
-    problems.extend(check_notes(notes, review, keys))
-    return Project(
-        review=review, sources=bibliography.sources, notes=tuple(notes), problems=tuple(problems)
-    )
+        results = notes()
+        for (display, _), (note, note_problems) in zip(self._notes, results, strict=True):
+            fresh.notes[display] = (records[display][4], note, note_problems)
+        changed = changed or len(reuse) != len(self._notes) or set(cached.notes) != set(fresh.notes)
+        if changed:
+            self._notify(self._store.save(fresh))
+        self._save_indexes(records)
+        return self._assemble(bibliography, results)
+
+    def _save_indexes(self, records: dict[str, FileRecord]) -> None:
+        from cybercoop_cli.cache import FileIndex, QuickIndex
+
+        assert self._store is not None and self.fingerprint is not None
+        if not self._dirty:
+            return
+        self._notify(self._store.save_files(FileIndex(files=records)))
+        # The quick index vouches for states only once every file has settled.
+        settled = all(_settled(record[:4], record[5]) for record in records.values())
+        quick = QuickIndex(
+            format=cache_format(),
+            review_digest=self._review_digest,
+            review=self.review,
+            states_digest=self._states_digest,
+            fingerprint=self.fingerprint,
+        )
+        self._notify(self._store.save_quick(quick if settled else None))
+        self._dirty = False
+
+    def _notes_reader(
+        self, reuse: dict[str, tuple[Note | None, list[Problem]]], progress: Progress | None
+    ) -> Callable[[], list[tuple[Note | None, list[Problem]]]]:
+        """A function giving every note's result, in order: reused ones, the rest parsed."""
+        pending = [
+            (path, display, self._contents.pop(display, None))
+            for display, path in self._notes
+            if display not in reuse
+        ]
+        parsed = _start_reading_notes(pending, progress)
+
+        def results() -> list[tuple[Note | None, list[Problem]]]:
+            fresh = iter(parsed())
+            return [reuse[d] if d in reuse else next(fresh) for d, _ in self._notes]
+
+        return results
+
+    def _assemble(
+        self, bibliography: Bibliography, notes_read: list[tuple[Note | None, list[Problem]]]
+    ) -> Project:
+        problems: list[Problem] = list(bibliography.problems)
+        notes: list[Note] = []
+        for note, note_problems in notes_read:
+            problems.extend(note_problems)
+            if note is not None:
+                notes.append(note)
+        keys = [source.key for source in bibliography.sources]
+        problems.extend(check_notes(notes, self.review, keys))
+        return Project(
+            review=self.review,
+            sources=bibliography.sources,
+            notes=tuple(notes),
+            problems=tuple(problems),
+        )
+
+
+#: Below this many notes to parse, a second process costs more than it saves.
+PARALLEL_NOTES = 1000
+
+
+def _start_reading_notes(
+    items: list[tuple[str | Path, str, bytes | None]], progress: Progress | None
+) -> Callable[[], list[tuple[Note | None, list[Problem]]]]:
+    """Start parsing notes; the function returned gives the results, in order.
+
+    With many notes, on a machine with more than one core where processes can fork, the
+    notes are parsed in a child process while this one parses the bibliography.
+    """
+    if len(items) >= PARALLEL_NOTES and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            try:
+                future = pool.submit(read_note_batch, items)
+            except Exception:
+                pool.shutdown()
+            else:
+
+                def collect() -> list[tuple[Note | None, list[Problem]]]:
+                    if progress:
+                        progress("notes", 0, len(items))
+                    try:
+                        return future.result()
+                    except Exception:  # the child died (out of memory, killed): do it here
+                        return read_note_batch(items, progress)
+                    finally:
+                        pool.shutdown()
+
+                return collect
+    return lambda: read_note_batch(items, progress)
+
+
+def read_note_batch(
+    items: Sequence[tuple[str | Path, str, bytes | None]], progress: Progress | None = None
+) -> list[tuple[Note | None, list[Problem]]]:
+    """Parse notes given as (path, display name, content if read already)."""
+    from cybercoop_cli.ingest.notes import read_note
+
+    results: list[tuple[Note | None, list[Problem]]] = []
+    for index, (path, display, data) in enumerate(items):
+        results.append(read_note(Path(path), display, data))
+        if progress and index % 200 == 0:
+            progress("notes", index, len(items))
+    return results
+
+
+def _note_paths(folder: Path) -> list[str]:
+    """The note files under ``folder``, as :func:`iter_note_files` finds them, as strings."""
+    from cybercoop_cli.ingest.notes import NOTE_SUFFIXES
+
+    if not folder.is_dir():
+        return []
+    found: list[str] = []
+    stack = [str(folder)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif "." + entry.name.rpartition(".")[2].lower() in NOTE_SUFFIXES and entry.is_file():
+                found.append(entry.path)
+    return sorted(found)
+
+
+def _state(path: str | Path) -> tuple[int, int, int, int]:
+    """What the file index compares: size, modification and change times, inode."""
+    try:
+        st = os.stat(path)  # noqa: PTH116 - a string path; Path objects cost 10k-note reviews
+    except OSError:
+        return (-1, 0, 0, 0)  # unreadable or gone: read (and reported) every time
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _settled(state: tuple[int, ...], hashed_at: int) -> bool:
+    """Whether a file in this state was last changed well before it was hashed."""
+    return state[0] >= 0 and max(state[1], state[2]) < hashed_at - RACY_NS
 
 
 def _bib_files(review: Review) -> list[Path]:
     folder = review.references_dir
-    return list(iter_bib_files(folder)) if folder.is_dir() else []
+    # As ingest.bibtex.iter_bib_files, without importing the parser on a cached run.
+    return sorted(p for p in folder.rglob("*.bib") if p.is_file()) if folder.is_dir() else []
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
+def _read_bytes(path: str | Path, limit: int) -> bytes:
     """The file's content, at most ``limit + 1`` bytes: over its limit a file is refused anyway."""
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:  # noqa: PTH123 - see _state
             return handle.read(limit + 1)
     except OSError:
         return b""  # unreadable: the parser reports why, and caches that report like any other
@@ -251,7 +515,7 @@ def _hint(suggestion: str | None) -> str:
     return f"; did you mean '{suggestion}'?" if suggestion else ""
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: str | Path, root: Path) -> str:
     text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
     return text[len(prefix) :] if text.startswith(prefix) else text
 

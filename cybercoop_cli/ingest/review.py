@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.text import read_text
+from cybercoop_cli.ingest.text import decode, read_text
 from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
 from cybercoop_cli.model import Facet, Review, Section
 
@@ -15,11 +15,21 @@ REVIEW_FILE = "cybercoop.yaml"
 _ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 
 
-def read_review(path: Path) -> Review:
-    """Read and check a review file; any problem raises :class:`InputError` with its line."""
+#: A review file is a page of YAML; anything over this is not one.
+MAX_REVIEW_BYTES = 1024 * 1024
+
+
+def read_review(path: Path, data: bytes | None = None) -> Review:
+    """Read and check a review file; any problem raises :class:`InputError` with its line.
+
+    ``data`` is the file's content when the caller has read it already.
+    """
     name = str(path)
     try:
-        text, _ = read_text(path, limit=1024 * 1024)
+        if data is None or len(data) > MAX_REVIEW_BYTES:
+            text, _ = read_text(path, limit=MAX_REVIEW_BYTES)
+        else:
+            text, _ = decode(data)
     except OSError as exc:
         raise InputError(f"cannot read the review file: {exc.strerror}", file=name) from None
     data = load_yaml(text, file=name)
