@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,3 +62,48 @@ def test_bad_review_file_raises_with_line(example_project: Path) -> None:
     with pytest.raises(InputError, match="needs an 'id'") as info:
         load_project(example_project)
     assert info.value.line == 4
+
+
+from cybercoop_cli.ingest import project as project_module  # noqa: E402
+
+REAL_BATCH = project_module.read_note_batch
+
+
+def recording_batch(items: Any, progress: Any = None) -> Any:
+    """Note which process parsed the notes (in the file named by the environment)."""
+    with open(os.environ["CYBERCOOP_TEST_PIDS"], "a") as log:  # noqa: PTH123
+        log.write(f"{os.getpid()}\n")
+    return REAL_BATCH(items, progress)
+
+
+def dying_batch(items: Any, progress: Any = None) -> Any:
+    """Die at once in a child process; parse normally in the test's own process."""
+    if os.getpid() != int(os.environ["CYBERCOOP_TEST_PARENT"]):
+        os._exit(9)
+    return REAL_BATCH(items, progress)
+
+
+def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    serial = load_project(example_project)
+    log = tmp_path / "pids"
+    monkeypatch.setenv("CYBERCOOP_TEST_PIDS", str(log))
+    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
+    monkeypatch.setattr(project_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(project_module, "read_note_batch", recording_batch)
+    parallel = load_project(example_project)
+    assert parallel == serial
+    pids = log.read_text().split()
+    assert len(pids) == 1 and int(pids[0]) != os.getpid()  # parsed once, in a child
+
+
+def test_a_child_that_dies_is_replaced_by_parsing_here(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = load_project(example_project)
+    monkeypatch.setenv("CYBERCOOP_TEST_PARENT", str(os.getpid()))
+    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
+    monkeypatch.setattr(project_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(project_module, "read_note_batch", dying_batch)
+    assert load_project(example_project) == serial
