@@ -90,7 +90,7 @@ def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
     log = tmp_path / "pids"
     monkeypatch.setenv("CYBERCOOP_TEST_PIDS", str(log))
     monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
-    monkeypatch.setattr(project_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(project_module, "read_note_batch", recording_batch)
     parallel = load_project(example_project)
     assert parallel == serial
@@ -104,6 +104,6 @@ def test_a_child_that_dies_is_replaced_by_parsing_here(
     serial = load_project(example_project)
     monkeypatch.setenv("CYBERCOOP_TEST_PARENT", str(os.getpid()))
     monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
-    monkeypatch.setattr(project_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(project_module, "read_note_batch", dying_batch)
     assert load_project(example_project) == serial
