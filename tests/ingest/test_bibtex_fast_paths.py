@@ -1,0 +1,164 @@
+"""The BibTeX reader's fast paths give exactly what its general path gives.
+
+Each fast path (plain values stored as text, braced values recognised by one regex, the
+name-list splitter for normalised lists, LaTeX decoding of plain or brace-only text) is
+switched off here to obtain the general path's answer, which is then compared with the
+fast one: on generated near-miss input and on every value of the real corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cybercoop_cli.ingest import bibtex
+from cybercoop_cli.model import Bibliography, Problem
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_NEVER = re.compile(r"(?!)")
+
+
+@contextlib.contextmanager
+def general_path() -> Iterator[None]:
+    """Switch the value fast paths off: every value goes through _add_field's full parse."""
+    with (
+        mock.patch.object(bibtex, "_plain_value", lambda value: None),
+        mock.patch.object(bibtex, "_BRACED", _NEVER),
+    ):
+        yield
+
+
+def general_value(value: str) -> tuple[dict[str, str], list[Problem]]:
+    with general_path():
+        return read_value(value)
+
+
+def read_value(value: str) -> tuple[dict[str, str], list[Problem]]:
+    """One field as _split reads it, then evaluated."""
+    entry = bibtex._RawEntry("k", "misc", "x.bib", 1)
+    problems: list[Problem] = []
+    text = bibtex._plain_value(value)
+    if text is not None:
+        entry.fields["f"] = (text, 1)
+    else:
+        bibtex._add_field(entry, "f", value, 1, problems)
+    _, values = bibtex._evaluate(entry, {}, problems)
+    return values, problems
+
+
+# Values as bibtexparser hands them over: stripped, often braced or quoted, made of the
+# characters that matter to the value grammar.
+VALUE_CHARS = st.sampled_from([*'{}"\\#,= \n@()a1Z', "and", "x=", "\\'e", "{\\O}", "2020"])
+VALUE_BODY = st.lists(VALUE_CHARS, max_size=24).map("".join)
+VALUES = st.one_of(
+    VALUE_BODY,
+    VALUE_BODY.map(lambda body: "{" + body + "}"),
+    VALUE_BODY.map(lambda body: '"' + body + '"'),
+    st.integers(min_value=0).map(str),
+    st.text(max_size=12),
+).map(str.strip)
+
+
+@SETTINGS
+@given(VALUES)
+def test_plain_value_is_what_the_general_path_reads(value: str) -> None:
+    plain = bibtex._plain_value(value)
+    if plain is not None:
+        assert general_value(value) == ({"f": plain}, [])
+
+
+@SETTINGS
+@given(VALUES)
+def test_braced_regex_agrees_with_the_brace_scan(value: str) -> None:
+    # Passing ``end`` forces _parse_value's general loop.
+    assert bibtex._parse_value(value, 0) == bibtex._parse_value(value, 0, len(value))
+
+
+@SETTINGS
+@given(VALUES)
+def test_value_read_is_the_same_with_and_without_fast_paths(value: str) -> None:
+    assert read_value(value) == general_value(value)
+
+
+ENTRY_PARTS = st.sampled_from(
+    [
+        "@article{",
+        "@book(",
+        "@string{jo = ",
+        "@comment{",
+        "k1,",
+        "k2,",
+        " title = ",
+        "\n  author = ",
+        " year = ",
+        "\n  journal = ",
+        "{A {B} C}",
+        '"Quoted"',
+        "2020",
+        "jo # { X}",
+        "{\\'e}",
+        "{Doe, J. and Roe, R.}",
+        "{open",
+        ",",
+        ",\n",
+        "}",
+        ")",
+        "\n",
+        "doi:10.1/x",
+        "=",
+        "@",
+    ]
+)
+BIB_TEXT = st.lists(ENTRY_PARTS, max_size=40).map("".join)
+
+
+def read_text(text: str) -> Bibliography:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.bib"
+        path.write_text(text, encoding="utf-8")
+        return bibtex.read_bibliography([path], display_root=Path(folder))
+
+
+@settings(max_examples=150, deadline=None)
+@given(BIB_TEXT)
+def test_whole_files_read_the_same_with_and_without_fast_paths(text: str) -> None:
+    fast = read_text(text)
+    with general_path():
+        general = read_text(text)
+    assert fast == general
+
+
+def test_every_corpus_value_reads_the_same_with_and_without_fast_paths(corpus: Path) -> None:
+    from bibtexparser.splitter import Splitter
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # as _split does
+    values: set[str] = set()
+    for path in sorted((corpus / "bibtex-parsing").rglob("*.bib")):
+        library = Splitter(path.read_text(encoding="utf-8", errors="replace")).split()
+        for entry in library.entries:
+            values.update(field.value for field in entry.fields if isinstance(field.value, str))
+    assert len(values) > 10000
+    ordered = sorted(values)
+    fast = [read_value(v) for v in ordered]
+    braced = [bibtex._parse_value(v, 0) for v in ordered]
+    with general_path():
+        assert [read_value(v) for v in ordered] == fast
+        assert [bibtex._parse_value(v, 0) for v in ordered] == braced
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["{a}", "{}", '""', '"a"', "2020", "{a {B} c}", '{M{\\"u}ller, H.}', "{a}{b}", "{a\\}"],
+)
+def test_examples(value: str) -> None:
+    assert read_value(value) == general_value(value)
