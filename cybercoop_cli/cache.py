@@ -183,8 +183,10 @@ class ProjectCache:
     # -- files -----------------------------------------------------------------------
 
     def _read(self, path: Path, kind: type) -> tuple[object | None, str | None]:
+        from cybercoop_cli.gcpause import paused_gc
+
         try:
-            with path.open("rb") as handle:
+            with path.open("rb") as handle, paused_gc():
                 data = pickle.load(handle)  # our own file, in the user's own cache folder
         except FileNotFoundError:
             return None, None

@@ -213,3 +213,24 @@ def test_memo_of_another_fingerprint_is_not_served(tmp_path: Path) -> None:
     assert cache.recall("thing", "fingerprint-a") == {"x": 1}
     assert cache.recall("thing", "fingerprint-b") is None
     assert cache.recall("other", "fingerprint-a") is None
+
+
+def test_dashboard_from_the_memo_equals_a_fresh_one(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cybercoop_cli.ingest.project as project_module
+
+    settle_now(monkeypatch)
+    monkeypatch.setenv("COLUMNS", "100")
+    args = ["review", "-p", str(example_project)]
+    fresh = runner.invoke(app, ["--no-cache", *args])
+    first = runner.invoke(app, args)
+
+    def no_parsing(*_args: object) -> object:
+        raise AssertionError("parsed although nothing changed")
+
+    monkeypatch.setattr(project_module, "_read_references", no_parsing)
+    again = runner.invoke(app, args)
+    assert fresh.exit_code == first.exit_code == again.exit_code == 0
+    assert fresh.stdout == first.stdout == again.stdout
+    assert "implementation" in again.stdout

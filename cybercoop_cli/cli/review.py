@@ -62,23 +62,32 @@ def review(
         run_watch(project, quiet, lambda loaded: _show(loaded, output_format), no_cache=no_cache)
         return
     opened = open_project(project, quiet, no_cache)
-    memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
+    # The same inputs give the same report: a re-run on an unchanged review (the
+    # fingerprint names every input's content) shows what it computed last time.
     if output_format is ReviewFormat.json:
-        # The same inputs give the same document: a re-run on an unchanged review (the
-        # fingerprint names every input's content) writes the document it wrote last time.
+        memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
         hit = opened.recall(memo)
         if isinstance(hit, tuple):
             text, code = hit
             sys.stdout.write(text)
             raise typer.Exit(code)
-    loaded = load_opened(opened, quiet)
-    code = exit_code_for(loaded)
-    if output_format is ReviewFormat.json:
+        loaded = load_opened(opened, quiet)
+        code = exit_code_for(loaded)
         text = _json(loaded)
         opened.remember(memo, (text, code))
         sys.stdout.write(text)
+        raise typer.Exit(code)
+    from cybercoop_cli.analysis.review import ReviewReport, summarize
+    from cybercoop_cli.render.terminal import render_review
+
+    hit = opened.recall("review report")
+    if isinstance(hit, tuple) and isinstance(hit[0], ReviewReport):
+        report, code = hit
     else:
-        _show(loaded, output_format)
+        loaded = load_opened(opened, quiet)
+        report, code = summarize(loaded), exit_code_for(loaded)
+        opened.remember("review report", (report, code))
+    render_review(report, stdout_console())
     raise typer.Exit(code)
 
 
@@ -90,6 +99,7 @@ def _json(loaded: Project) -> str:
 
 
 def _show(loaded: Project, output_format: ReviewFormat) -> None:
+    """Show the review (for --watch, which reloads it on every change)."""
     if output_format is ReviewFormat.json:
         sys.stdout.write(_json(loaded))
     else:
