@@ -789,17 +789,25 @@ def normalise_doi(raw: str) -> str:
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _AND_OR_BRACE = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
+# The same for a list whose white space is single spaces (what parse_names makes of it).
+# Spelled without IGNORECASE and \s (no other character folds to a, n or d), they start
+# with a space or a brace, which the regex engine skips to instead of trying every position.
+_AND_SPACED = re.compile(" [Aa][Nn][Dd] ")
+_AND_SPACED_OR_BRACE = re.compile("[{}]| [Aa][Nn][Dd] ")
 
 
 def split_names(raw: str) -> list[str]:
     """Split a name list on the word ``and`` outside braces (``{Barnes and Noble}`` is one)."""
-    raw = raw.strip()
+    return _split_names(raw.strip(), _AND, _AND_OR_BRACE)
+
+
+def _split_names(raw: str, and_: re.Pattern[str], and_or_brace: re.Pattern[str]) -> list[str]:
     if "{" not in raw:
-        return [name for name in _AND.split(raw) if name.strip()]
+        return [name for name in and_.split(raw) if name.strip()]
     names: list[str] = []
     depth = 0
     start = 0
-    for mark in _AND_OR_BRACE.finditer(raw):
+    for mark in and_or_brace.finditer(raw):
         token = mark.group()
         if token == "{":
             depth += 1
@@ -814,17 +822,16 @@ def split_names(raw: str) -> list[str]:
 
 def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
     """Split a BibTeX name list; return the people and whether it ended in ``and others``."""
-    if not raw.strip():
+    spaced = " ".join(raw.split())
+    if not spaced:
         return (), False
-    from bibtexparser.middlewares.names import parse_single_name_into_parts
-
     people: list[Person] = []
     truncated = False
-    for name in split_names(" ".join(raw.split())):
+    for name in _split_names(spaced, _AND_SPACED, _AND_SPACED_OR_BRACE):
         if name.strip().lower() == "others":
             truncated = True
             continue
-        people.append(_person(name, parse_single_name_into_parts))
+        people.append(_person(name))
     return tuple(people), truncated
 
 
@@ -832,7 +839,7 @@ _SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+
 
 
 @lru_cache(maxsize=32768)
-def _person(name: str, parse: object) -> Person:
+def _person(name: str) -> Person:
     stripped = name.strip()
     simple = _SIMPLE_NAME.fullmatch(stripped)
     if simple:
@@ -842,8 +849,10 @@ def _person(name: str, parse: object) -> Person:
     # A name wholly in braces is a corporate name: {World Health Organization}.
     if stripped.startswith("{") and _matching_brace(stripped, 0) == len(stripped) - 1:
         return Person(literal=latex_to_unicode(stripped[1:-1]))
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
     try:
-        parts = parse(stripped, strict=False)  # type: ignore[operator]
+        parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:  # bibtexparser raises InvalidNameError and others on odd names
         return Person(literal=latex_to_unicode(stripped))
     if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1:

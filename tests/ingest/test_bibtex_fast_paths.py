@@ -162,3 +162,19 @@ def test_every_corpus_value_reads_the_same_with_and_without_fast_paths(corpus: P
 )
 def test_examples(value: str) -> None:
     assert read_value(value) == general_value(value)
+
+
+NAME_LISTS = st.lists(
+    st.sampled_from(
+        [*"{} \n\t,.\\'", "and", "AND", "aNd", "others", "Doe", "van", "J.", "{\\O}", "\u00a0"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@SETTINGS
+@given(NAME_LISTS)
+def test_spaced_name_split_is_split_names(raw: str) -> None:
+    spaced = " ".join(raw.split())
+    fast = bibtex._split_names(spaced, bibtex._AND_SPACED, bibtex._AND_SPACED_OR_BRACE)
+    assert fast == bibtex.split_names(spaced)

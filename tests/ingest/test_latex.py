@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cybercoop_cli.ingest.latex import latex_to_unicode
 
@@ -42,3 +46,52 @@ def test_output_is_nfc() -> None:
 def test_escaped_tilde_and_caret_survive_later_passes() -> None:
     # A decoded "~" must not be read again as a non-breaking space.
     assert latex_to_unicode(r"a\textasciitilde{}b\textasciicircum{}c and~d") == "a~b^c and\u00a0d"
+
+
+def reference_latex_to_unicode(text: str) -> str:
+    """latex_to_unicode as it was before its fast paths: the regex check, then every pass."""
+    import unicodedata
+
+    from cybercoop_cli.ingest import latex
+
+    if not re.search(r"[\\{}~]|--|``|''", text):
+        return (
+            latex._SPACE.sub(" ", text).strip() if ("  " in text or "\n" in text) else text.strip()
+        )
+    out = latex._decode(text)
+    for parked, char in latex._PARKED.items():
+        out = out.replace(parked, char)
+    return latex._SPACE.sub(" ", unicodedata.normalize("NFC", out)).strip()
+
+
+LATEX_SOUP = st.lists(
+    st.sampled_from(
+        [
+            *"{}\\$~-`'\" \n\taAé\ue000",
+            "{}",
+            "--",
+            "``",
+            "''",
+            "\\'e",
+            '\\"{u}',
+            "\\emph{",
+            "$x$",
+            "e\u0301",
+        ]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(LATEX_SOUP, st.text(max_size=20)))
+@example("-{}-")
+@example("'{x}'")
+@example("`{}`{}")
+@example("{A}  {B}\n")
+@example("{$x$}")
+@example("{e\u0301}")
+@example("{\ue001}")
+def test_fast_paths_decode_as_the_full_passes(text: str) -> None:
+    latex_to_unicode.cache_clear()
+    assert latex_to_unicode(text) == reference_latex_to_unicode(text)
