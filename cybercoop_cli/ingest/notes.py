@@ -7,9 +7,11 @@ its source key, sections and facets exist is checked against the review in
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,15 @@ CLAIM_KEYS = (
     "quote",
 )
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+# Front matter: an opening '---' line, then the YAML up to the first '---' or '...' line.
+_OPENING = re.compile(r"---[ \t]*\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
+_KNOWN = {
+    NOTE_KEYS: frozenset(NOTE_KEYS),
+    ANNOTATION_KEYS: frozenset(ANNOTATION_KEYS),
+    CLAIM_KEYS: frozenset(CLAIM_KEYS),
+}
+_STANCES = {stance.value: stance for stance in Stance}
 
 
 def iter_note_files(folder: Path) -> list[Path]:
@@ -56,6 +66,29 @@ def iter_note_files(folder: Path) -> list[Path]:
             elif "." + entry.name.rpartition(".")[2].lower() in NOTE_SUFFIXES and entry.is_file():
                 found.append(entry.path)
     return [Path(path) for path in sorted(found)]  # sorting strings is far cheaper than Paths
+
+
+def read_notes(
+    items: Sequence[tuple[Path, str, bytes | None]],
+) -> list[tuple[Note | None, list[Problem]]]:
+    """Read many notes: for each (path, display name, content or None), what :func:`read_note` gives.
+
+    A plain function of picklable arguments, so that another process can run it.
+    """
+    with _gc_paused():
+        return [read_note(path, display, data) for path, display, data in items]
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building many small acyclic objects; restore its state."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_note(
@@ -102,17 +135,18 @@ def parse_note(text: str, file: str, *, is_markdown: bool) -> tuple[Note, list[P
     body = ""
     first_line = 1
     if is_markdown:
-        match = _FRONT_MATTER.match(text)
-        if not match:
+        opening = _OPENING.match(text)
+        closing = _CLOSING.search(text, opening.end()) if opening else None
+        if not opening or not closing:
             raise InputError(
                 "no YAML front matter: start the note with a '---' line, the fields "
                 "(key, annotation, claims), and another '---' line",
                 file=file,
                 line=1,
             )
-        yaml_text = match.group(1)
+        yaml_text = text[opening.end() : closing.start()]
         first_line = 2
-        body = text[match.end() :].strip()
+        body = text[closing.end() :].strip()
     else:
         yaml_text = text
     data = load_yaml(yaml_text, file=file, first_line=first_line)
@@ -205,9 +239,8 @@ def _claims(data: YamlMap, file: str, problems: list[Problem]) -> Iterable[Claim
             problems.append(Problem(file, item.line, f"claim {index} has no 'text'", "note-schema"))
             continue
         stance_raw = item.get("stance", "supports")
-        try:
-            stance = Stance(str(stance_raw).strip().lower())
-        except ValueError:
+        stance = _STANCES.get(str(stance_raw).strip().lower())
+        if stance is None:
             problems.append(
                 Problem(
                     file,
@@ -249,8 +282,19 @@ def _strings(
         return ()
     if isinstance(value, str | int):
         return tuple(part.strip() for part in str(value).split(",") if part.strip())
-    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
-        return tuple(str(v).strip() for v in value if str(v).strip())
+    if isinstance(value, list):
+        words = []
+        for item in value:
+            if isinstance(item, str):
+                word = item.strip()
+            elif isinstance(item, int):
+                word = str(item).strip()
+            else:
+                break
+            if word:
+                words.append(word)
+        else:
+            return tuple(words)
     problems.append(
         Problem(file, line, f"'{name}' must be a word or a list of words", "note-schema")
     )
@@ -260,11 +304,13 @@ def _strings(
 def _unknown_keys(
     data: YamlMap, allowed: tuple[str, ...], file: str, where: str, problems: list[Problem]
 ) -> None:
+    known = _KNOWN.get(allowed) or frozenset(allowed)
+    unknown = [key for key in data if key not in known]
+    if not unknown:
+        return
     from rapidfuzz import process
 
-    for key in data:
-        if key in allowed:
-            continue
+    for key in unknown:
         best = process.extractOne(key, allowed, score_cutoff=70)
         hint = f"; did you mean '{best[0]}'?" if best else f"; known: {', '.join(allowed)}"
         problems.append(

@@ -269,38 +269,55 @@ class _SimpleParser:
         return self.mapping(indent, depth)
 
     def mapping(self, indent: int, depth: int) -> YamlMap:
+        # The hottest loop of reading notes: keys and plain values are handled inline.
         lines = self.lines
         count = len(lines)
+        resolvers = self.resolvers
+        known_keys = _keys
+        pos = self.pos
         result = YamlMap()
-        result.line = lines[self.pos][0]
+        result.line = lines[pos][0]
         key_lines: dict[str, int] = {}
         result.key_lines = key_lines
-        while self.pos < count:
-            number, at, content = lines[self.pos]
+        while pos < count:
+            number, at, content = lines[pos]
             if at != indent:
                 if at > indent:
                     raise _Decline
                 break
-            key, rest = _split_key(content, self.resolvers)
-            if not key:
+            colon = content.find(":")
+            rest = content[colon + 1 :]
+            if colon <= 0 or (rest and rest[0] != " "):
                 raise _Decline
-            if key in result:
-                raise _Decline  # the general path reports it, with both lines
-            self.pos += 1
+            key = known_keys.get(content[:colon]) or _split_key(content, resolvers)[0]
+            if not key or key in result:
+                raise _Decline  # the general path reports a duplicate, with both lines
+            pos += 1
+            value: Any
             if rest:
-                value = self.scalar(rest)
-                if self.pos < count and lines[self.pos][1] > indent:
+                rest = rest.lstrip(" ")
+                first = rest[0]
+                if first in _INDICATORS or ": " in rest or " #" in rest or rest[-1] == ":":
+                    value = self.scalar(rest)
+                elif first in resolvers:
+                    value = _plain(rest, resolvers)
+                else:
+                    value = rest
+                if pos < count and lines[pos][1] > indent:
                     raise _Decline  # a continued scalar, or an error
-            elif self.pos < count and lines[self.pos][1] > indent:
-                value = self.block(lines[self.pos][1], depth + 1)
-            elif (
-                self.pos < count and lines[self.pos][1] == indent and _is_entry(lines[self.pos][2])
-            ):
+            elif pos < count and lines[pos][1] > indent:
+                self.pos = pos
+                value = self.block(lines[pos][1], depth + 1)
+                pos = self.pos
+            elif pos < count and lines[pos][1] == indent and _is_entry(lines[pos][2]):
+                self.pos = pos
                 value = self.sequence(indent, depth + 1)
+                pos = self.pos
             else:
                 value = None
             result[key] = value
             key_lines[key] = number
+        self.pos = pos
         return result
 
     def sequence(self, indent: int, depth: int) -> list[Any]:

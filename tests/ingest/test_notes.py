@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.notes import parse_note, read_note
+from cybercoop_cli.ingest import yamlnodes
+from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES, parse_note, read_note, read_notes
 from cybercoop_cli.ingest.yamlnodes import load_yaml
 from cybercoop_cli.model import Stance
 
@@ -107,3 +113,157 @@ def test_duplicate_front_matter_key_is_a_yaml_problem(tmp_path: Path) -> None:
     (problem,) = problems
     assert (problem.code, problem.line) == ("note-yaml", 4)
     assert "duplicate key 'key' (first on line 2)" in problem.message
+
+
+# --------------------------------------------------------------------------- many notes at once
+
+GOOD_MD = NOTE
+BROKEN = {
+    "syntax.md": "---\nkey: k\nclaims:\n  - text: [unclosed\n---\n",
+    "duplicate.md": "---\nkey: a\ntags: [x]\nkey: b\n---\n",
+    "alias.md": "---\nkey: k\na: &a [x, y]\nb: [*a, *a]\n---\n",
+    "merge.md": "---\nkey: k\n<<: {a: 1}\n---\n",
+    "nofront.md": "just text\n",
+    "unclosed.md": "---\nkey: k\n",
+    "list.md": "---\n- key: k\n---\n",
+    "scalar.yaml": "just words\n",
+    "empty.md": "---\n---\nbody\n",
+    "nokey.md": "---\ntags: [x]\n---\n",
+    "schema.md": "---\nkey: k\nanotation: x\nclaims:\n  - text: c\n    stance: maybe\n  - 3\n---\n",
+    "tabs.md": "---\nkey: k\nannotation:\tx\n---\n",
+    "folded.md": "---\nkey: k\nannotation: >\n  folded\n  text\nclaims:\n  - text: a\n    b\n---\n",
+    "crlf.md": "---\r\nkey: k\r\ntags: a, b\r\n---\r\nbody\r\n",
+    "dots.md": "---\nkey: 12\ntags: [1, yes]\n...\nbody\n",
+    "plain.yaml": "key: k\nannotation: Short summary.\n",
+    "multi.yaml": "key: k\n---\nkey: j\n",
+}
+
+
+def _items(tmp_path: Path) -> list[tuple[Path, str, bytes | None]]:
+    files: dict[str, bytes] = {name: text.encode() for name, text in BROKEN.items()}
+    files["good.md"] = GOOD_MD.encode()
+    files["latin1.md"] = "---\nkey: k\nannotation: café\n---\n".encode("cp1252")
+    files["bom.md"] = b"\xef\xbb\xbf" + GOOD_MD.encode()
+    files["nul.md"] = b"---\nkey: k\x00\n---\n"
+    items: list[tuple[Path, str, bytes | None]] = []
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        items.append((path, f"notes/{name}", data))
+        items.append((path, f"notes/{name}", None))
+    big = tmp_path / "big.md"
+    big.write_bytes(b"---\nkey: k\n---\n" + b"x" * MAX_NOTE_BYTES)
+    items.append((big, "notes/big.md", None))
+    items.append((big, "notes/big.md", big.read_bytes()))
+    items.append((tmp_path / "missing.md", "notes/missing.md", None))
+    return items
+
+
+def test_read_notes_gives_what_read_note_gives_item_by_item(tmp_path: Path) -> None:
+    items = _items(tmp_path)
+    many = read_notes(items)
+    one_by_one = [read_note(path, display, data) for path, display, data in items]
+    assert many == one_by_one
+    codes = {p.code for _, problems in many for p in problems}
+    assert {"note-yaml", "note-schema", "note-too-large", "note-unreadable"} <= codes
+    assert {"note-encoding", "note-unknown-field"} <= codes
+    assert sum(note is not None for note, _ in many) >= 10
+
+
+def test_read_notes_restores_the_garbage_collector(tmp_path: Path) -> None:
+    items = _items(tmp_path)[:4]
+    assert gc.isenabled()
+    read_notes(items)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_notes(items)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_simple_yaml_path_changes_nothing_in_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = _items(tmp_path)
+    fast = read_notes(items)
+    monkeypatch.setattr(yamlnodes, "load_simple", lambda text, first_line=1: yamlnodes.NOT_SIMPLE)
+    assert read_notes(items) == fast
+
+
+FRONT_LINES = [
+    "key: smith2020",
+    "key: 12",
+    "key: [a]",
+    "tags: [a, b]",
+    "tags: a, b",
+    "tags:",
+    "  - x",
+    "annotation: Short.",
+    "annotation:",
+    "  summary: What it says.",
+    "  evaluation: 3",
+    "  relevanse: typo",
+    "claims:",
+    "  - text: A claim.",
+    "    sections: [intro]",
+    "    section: methods",
+    "    facets: effectiveness",
+    "    stance: contests",
+    "    stance: maybe",
+    "    page: 12",
+    "    quote: 'exact'",
+    "  - Plain claim.",
+    "  - 7",
+    "- text: x",
+    "title: 'quoted: yes'",
+    "created: 2024-01-02",
+    "aliases: &a [x]",
+    "other: *a",
+    "key: k # comment",
+    "# comment",
+    "",
+    "\tkey: tab",
+    "key: [unclosed",
+    "  continued line",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(FRONT_LINES), max_size=10),
+            st.sampled_from([".md", ".yaml"]),
+            st.sampled_from(["utf-8", "cp1252", "utf-16"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_read_notes_equals_read_note_on_random_notes(
+    notes: list[tuple[list[str], str, str]],
+) -> None:
+    items: list[tuple[Path, str, bytes | None]] = []
+    for index, (lines, suffix, encoding) in enumerate(notes):
+        text = "\n".join(lines) + "\n"
+        if suffix == ".md":
+            text = f"---\n{text}---\nbody é\n"
+        path = Path(f"notes/n{index}{suffix}")
+        items.append((path, str(path), text.encode(encoding, errors="replace")))
+    many = read_notes(items)
+    assert many == [read_note(path, display, data) for path, display, data in items]
+    with patched_simple_path():
+        assert read_notes(items) == many
+
+
+@contextlib.contextmanager
+def patched_simple_path() -> Iterator[None]:
+    """The general (libyaml) path only, for comparing with the simple path."""
+    original = yamlnodes.load_simple
+    yamlnodes.load_simple = lambda text, first_line=1: yamlnodes.NOT_SIMPLE
+    try:
+        yield
+    finally:
+        yamlnodes.load_simple = original
