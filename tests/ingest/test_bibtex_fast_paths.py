@@ -17,7 +17,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cybercoop_cli.ingest import bibtex
@@ -166,7 +166,19 @@ def test_examples(value: str) -> None:
 
 NAME_LISTS = st.lists(
     st.sampled_from(
-        [*"{} \n\t,.\\'", "and", "AND", "aNd", "others", "Doe", "van", "J.", "{\\O}", "\u00a0"]
+        [
+            *"{} \n\t,.\\'",
+            " and ",
+            " AND\n",
+            "aNd",
+            "others",
+            "Doe",
+            "van",
+            "J.",
+            "{\\O}",
+            "{Barnes and Noble}",
+            "\u00a0",
+        ]
     ),
     max_size=20,
 ).map("".join)
@@ -174,7 +186,14 @@ NAME_LISTS = st.lists(
 
 @SETTINGS
 @given(NAME_LISTS)
-def test_spaced_name_split_is_split_names(raw: str) -> None:
+@example("{a} and b")
+@example("{a}} and {b and c}")
+@example("{{{{{deep and deeper}}}}} and x")
+def test_name_list_fast_paths_split_as_the_brace_scan(raw: str) -> None:
     spaced = " ".join(raw.split())
+    with mock.patch.object(bibtex, "_BALANCED", _NEVER):  # the brace-by-brace scan
+        general = bibtex.split_names(raw)
+        general_spaced = bibtex.split_names(spaced)
+    assert bibtex.split_names(raw) == general
     fast = bibtex._split_names(spaced, bibtex._AND_SPACED, bibtex._AND_SPACED_OR_BRACE)
-    assert fast == bibtex.split_names(spaced)
+    assert fast == general_spaced
