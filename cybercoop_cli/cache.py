@@ -34,10 +34,12 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cybercoop_cli import __version__
-from cybercoop_cli.model import Bibliography, Note, Problem, Review
+
+if TYPE_CHECKING:
+    from cybercoop_cli.model import Bibliography, Note, Problem
 
 # Bump the suffix when the model's shape or the parsers' output changes.
 CACHE_FORMAT = f"{__version__}/2"
@@ -94,11 +96,17 @@ class FileIndex:
 
 @dataclass
 class QuickIndex:
-    """What a run on an unchanged review needs: read first, and small."""
+    """What a run on an unchanged review needs: read first, and small.
+
+    The parsed review file is kept pickled, and unpickled only when a result must be
+    computed: a run served from a memo never imports the model.
+    """
 
     format: str
     review_digest: str
-    review: Review
+    review: bytes
+    references_dir: str
+    notes_dir: str
     # Digest of every input file's (path, size, mtime, ctime, inode), in order.
     states_digest: str
     fingerprint: str

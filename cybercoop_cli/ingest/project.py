@@ -13,10 +13,10 @@ from cybercoop_cli.cache import RACY_NS, CacheData, cache_format, content_hash
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
 from cybercoop_cli.ingest.review import MAX_REVIEW_BYTES, REVIEW_FILE, read_review
 from cybercoop_cli.ingest.text import MAX_BIB_BYTES
-from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 if TYPE_CHECKING:
     from cybercoop_cli.cache import FileRecord, ProjectCache, QuickIndex
+    from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 # A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
 # below the cutoff no suggestion is made.
@@ -62,8 +62,9 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
 def _read_references(review: Review) -> Bibliography:
     root = review.root
     folder = review.references_dir
-    bib_files = _bib_files(review)
+    bib_files = _bib_files(review.references_dir)
     from cybercoop_cli.ingest.bibtex import read_bibliography
+    from cybercoop_cli.model import Bibliography, Problem
 
     bibliography = read_bibliography(bib_files, display_root=root)
     if bib_files:
@@ -112,7 +113,10 @@ def open_review(
     """
     review_file = resolve_review_file(project, start)
     if not cache:
-        return OpenedReview(read_review(review_file), None, warn)
+        review = read_review(review_file)
+        return OpenedReview(
+            review_file, review.references_dir, review.notes_dir, review, None, warn
+        )
     from cybercoop_cli.cache import ProjectCache
 
     store = ProjectCache(review_file)
@@ -120,11 +124,15 @@ def open_review(
     review_data = _read_bytes(review_file, MAX_REVIEW_BYTES)
     review_digest = content_hash(review_data)
     if quick is not None and quick.review_digest == review_digest:
-        review = quick.review
+        # The parsed review file stays pickled until a result must be computed.
+        folders = Path(quick.references_dir), Path(quick.notes_dir)
+        opened = OpenedReview(review_file, *folders, quick.review, store, warn)
     else:
         quick = None
         review = read_review(review_file, review_data)
-    opened = OpenedReview(review, store, warn)
+        opened = OpenedReview(
+            review_file, review.references_dir, review.notes_dir, review, store, warn
+        )
     opened.scan(review_digest, quick)
     return opened
 
@@ -139,21 +147,25 @@ class OpenedReview:
 
     def __init__(
         self,
-        review: Review,
+        review_file: Path,
+        references_dir: Path,
+        notes_dir: Path,
+        review: Review | bytes,
         store: ProjectCache | None,
         warn: Callable[[str], None] | None,
     ) -> None:
-        self.review = review
+        self.review_file = review_file
         self.fingerprint: str | None = None
+        self._review = review
         self._store = store
         self._warn = warn
         self._review_digest = ""
-        root = review.root
+        root = review_file.parent
         self._bibs: list[tuple[str, str | Path]] = [
-            (_relative(path, root), path) for path in _bib_files(review)
+            (_relative(path, root), path) for path in _bib_files(references_dir)
         ]
         # Strings, not Paths, for speed: a review may hold tens of thousands of notes.
-        note_paths = _note_paths(review.notes_dir)
+        note_paths = _note_paths(notes_dir)
         prefix = str(root).rstrip(os.sep) + os.sep
         if all(path.startswith(prefix) for path in note_paths):
             cut = len(prefix)
@@ -165,6 +177,20 @@ class OpenedReview:
         self._contents: dict[str, bytes] = {}
         self._states_digest = ""
         self._dirty = False  # the file index must be written
+
+    @property
+    def review(self) -> Review:
+        """The parsed review file."""
+        if isinstance(self._review, bytes):
+            import pickle
+
+            from cybercoop_cli.model import Review
+
+            review = pickle.loads(self._review)  # from our own cache, like the model
+            if not isinstance(review, Review):
+                raise TypeError("the cached review file is not a Review")
+            self._review = review
+        return self._review
 
     # -- the cache -------------------------------------------------------------------
 
@@ -275,6 +301,8 @@ class OpenedReview:
         return self._assemble(bibliography, results)
 
     def _save_indexes(self, records: dict[str, FileRecord]) -> None:
+        import pickle
+
         from cybercoop_cli.cache import FileIndex, QuickIndex
 
         assert self._store is not None and self.fingerprint is not None
@@ -286,7 +314,9 @@ class OpenedReview:
         quick = QuickIndex(
             format=cache_format(),
             review_digest=self._review_digest,
-            review=self.review,
+            review=pickle.dumps(self.review, protocol=pickle.HIGHEST_PROTOCOL),
+            references_dir=str(self.review.references_dir),
+            notes_dir=str(self.review.notes_dir),
             states_digest=self._states_digest,
             fingerprint=self.fingerprint,
         )
@@ -321,6 +351,8 @@ class OpenedReview:
                 notes.append(note)
         keys = [source.key for source in bibliography.sources]
         problems.extend(check_notes(notes, self.review, keys))
+        from cybercoop_cli.model import Project
+
         return Project(
             review=self.review,
             sources=bibliography.sources,
@@ -382,10 +414,13 @@ def read_note_batch(
     return results
 
 
+#: ingest.notes.NOTE_SUFFIXES (a test checks), here so that a cached run need not import
+#: the notes parser.
+_NOTE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
+
+
 def _note_paths(folder: Path) -> list[str]:
     """The note files under ``folder``, as :func:`iter_note_files` finds them, as strings."""
-    from cybercoop_cli.ingest.notes import NOTE_SUFFIXES
-
     if not folder.is_dir():
         return []
     found: list[str] = []
@@ -400,7 +435,7 @@ def _note_paths(folder: Path) -> list[str]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif "." + entry.name.rpartition(".")[2].lower() in NOTE_SUFFIXES and entry.is_file():
+            elif "." + entry.name.rpartition(".")[2].lower() in _NOTE_SUFFIXES and entry.is_file():
                 found.append(entry.path)
     return sorted(found)
 
@@ -419,8 +454,7 @@ def _settled(state: tuple[int, ...], hashed_at: int) -> bool:
     return state[0] >= 0 and max(state[1], state[2]) < hashed_at - RACY_NS
 
 
-def _bib_files(review: Review) -> list[Path]:
-    folder = review.references_dir
+def _bib_files(folder: Path) -> list[Path]:
     # As ingest.bibtex.iter_bib_files, without importing the parser on a cached run.
     return sorted(p for p in folder.rglob("*.bib") if p.is_file()) if folder.is_dir() else []
 
@@ -436,6 +470,8 @@ def _read_bytes(path: str | Path, limit: int) -> bytes:
 
 def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:
     """Problems with what notes refer to: unknown source keys, sections and facets; twin notes."""
+    from cybercoop_cli.model import Problem
+
     problems: list[Problem] = []
     known_keys = set(keys)
     suggest_key = _suggester(keys)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.text import decode, read_text
-from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
-from cybercoop_cli.model import Facet, Review, Section
+
+if TYPE_CHECKING:
+    from cybercoop_cli.ingest.yamlnodes import YamlMap
+    from cybercoop_cli.model import Facet, Review, Section
 
 REVIEW_FILE = "cybercoop.yaml"
 _ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
@@ -24,6 +25,11 @@ def read_review(path: Path, data: bytes | None = None) -> Review:
 
     ``data`` is the file's content when the caller has read it already.
     """
+    # Imported here: finding a review (and a cached run) needs only REVIEW_FILE.
+    from cybercoop_cli.ingest.text import decode, read_text
+    from cybercoop_cli.ingest.yamlnodes import YamlMap, load_yaml
+    from cybercoop_cli.model import Review
+
     name = str(path)
     try:
         if data is None or len(data) > MAX_REVIEW_BYTES:
@@ -117,6 +123,9 @@ def _keywords(item: YamlMap, file: str) -> tuple[str, ...]:
 
 
 def _facet(item: Any, file: str) -> Facet:
+    from cybercoop_cli.ingest.yamlnodes import YamlMap
+    from cybercoop_cli.model import Facet
+
     if not isinstance(item, YamlMap):
         raise InputError("each facet must be a mapping with id and question", file=file)
     return Facet(
@@ -128,6 +137,9 @@ def _facet(item: Any, file: str) -> Facet:
 
 
 def _section(item: Any, file: str) -> Section:
+    from cybercoop_cli.ingest.yamlnodes import YamlMap
+    from cybercoop_cli.model import Section
+
     if not isinstance(item, YamlMap):
         raise InputError("each section must be a mapping with id and title", file=file)
     return Section(

@@ -107,3 +107,17 @@ def test_a_child_that_dies_is_replaced_by_parsing_here(
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(project_module, "read_note_batch", dying_batch)
     assert load_project(example_project) == serial
+
+
+def test_note_listing_agrees_with_the_notes_reader(example_project: Path) -> None:
+    from cybercoop_cli.ingest.notes import NOTE_SUFFIXES, iter_note_files
+
+    assert project_module._NOTE_SUFFIXES == NOTE_SUFFIXES
+    notes = example_project / "notes"
+    (notes / ".hidden.md").write_text("---\nkey: x\n---\n")
+    (notes / "sub").mkdir()
+    (notes / "sub" / "Extra.YML").write_text("key: x\n")
+    (notes / "readme.txt").write_text("not a note")
+    listed = project_module._note_paths(notes)
+    assert listed == [str(path) for path in iter_note_files(notes)]
+    assert str(notes / "sub" / "Extra.YML") in listed and len(listed) == 7
