@@ -21,8 +21,15 @@ hyphens and apostrophes ignored) and the year:
 Misspelt first authors are looked up with rapidfuzz batch scoring (``process.extract``)
 against only the first authors of sources whose year is within one of the citation's, and
 each citation is compared only with the sources indexed under its first author (or those
-look-alikes) and a year within one of its own, so resolving 10,000 citations against
-10,000 sources takes well under a second.
+look-alikes) and a year within one of its own. A citation that names two or more authors
+(without "et al.") is compared only with the sources of that bucket that can fit it: those
+whose second author is the cited second author or looks like it (again ``process.extract``
+over the bucket's second authors), those that list the cited second author anywhere, and
+those with fewer than two authors; the sources whose second author is the cited one are
+tried first, since only they can fit exactly. Citations that read the same (the same
+surnames, year and et al.) resolve the same, so each is resolved once. The work per
+citation is thus bounded by the sources that could fit it, not by how many sources share
+a common surname such as Wang or Smith.
 """
 
 from __future__ import annotations
@@ -104,6 +111,69 @@ class _Entry:
     year_text: str  # "2020", "n.d.", "in press"
     suffix: str  # the year letter the source gets (explicit or assigned), "" if none
     anonymous: bool
+    order: int = 0  # position among the sources, to list candidates in a stable order
+
+
+class _Bucket:
+    """The sources under one (first surname, year), with lookups by co-author on first use.
+
+    Only what :func:`_name_fit` can accept is ever looked up here: for a citation of two or
+    more named authors (no "et al."), a source fits only if its second surname equals or
+    resembles the cited second surname, or it lists the cited second surname somewhere
+    (a co-author missing from the citation), or it has fewer than two authors (only the
+    first is compared). ``exact`` and ``near`` return supersets of those; ``_name_fit``
+    still decides.
+    """
+
+    __slots__ = ("_by_member", "_by_second", "_seconds", "_short", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self._by_second: dict[str, list[_Entry]] | None = None
+        self._short: list[_Entry] = []
+        self._by_member: dict[str, list[_Entry]] = {}
+        self._seconds: list[str] = []
+
+    def _lookups(self) -> dict[str, list[_Entry]]:
+        if self._by_second is None:
+            by_second: dict[str, list[_Entry]] = defaultdict(list)
+            by_member: dict[str, list[_Entry]] = defaultdict(list)
+            for entry in self.entries:
+                if entry.anonymous or len(entry.names) < 2:
+                    self._short.append(entry)
+                else:
+                    by_second[entry.names[1]].append(entry)
+                if not entry.anonymous:
+                    for name in set(entry.names):
+                        by_member[name].append(entry)
+            self._by_second = dict(by_second)
+            self._by_member = dict(by_member)
+            self._seconds = list(by_second)
+        return self._by_second
+
+    def exact(self, cited: tuple[str, ...]) -> list[_Entry]:
+        """Every source here that can fit ``cited`` (2+ names, no et al.) without a defect."""
+        by_second = self._lookups()
+        return [entry for entry in self._short if entry.anonymous] + by_second.get(cited[1], [])
+
+    def near(self, cited: tuple[str, ...]) -> list[_Entry]:
+        """Every source here that ``_name_fit`` can accept for ``cited`` (2+ names, no et al.)."""
+        by_second = self._lookups()
+        second = cited[1]
+        found: list[_Entry] = list(self._short)
+        found += by_second.get(second, ())
+        if self._seconds:
+            from rapidfuzz import fuzz, process
+
+            # A cutoff just below NAME_CUTOFF: this only narrows, _similar decides.
+            hits = process.extract(
+                second, self._seconds, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF - 1, limit=None
+            )
+            for name, _, _ in hits:
+                if name != second:
+                    found += by_second[name]
+        found += self._by_member.get(second, ())
+        return found
 
 
 class SourceIndex:
@@ -111,6 +181,8 @@ class SourceIndex:
 
     def __init__(self, sources: Sequence[Source]) -> None:
         self.entries: list[_Entry] = [self._entry(source) for source in sources]
+        for order, entry in enumerate(self.entries):
+            entry.order = order
         self.by_key: dict[str, _Entry] = {}
         self.by_folded_key: dict[str, _Entry] = {}
         for entry in self.entries:
@@ -120,12 +192,13 @@ class SourceIndex:
         self.by_first: dict[str, list[_Entry]] = defaultdict(list)
         self.by_year: dict[int | None, list[_Entry]] = defaultdict(list)
         # (first surname, year): a citation only ever fits sources within a year of its own.
-        self.by_first_year: dict[tuple[str, int | None], list[_Entry]] = defaultdict(list)
+        self.by_first_year: dict[tuple[str, int | None], _Bucket] = defaultdict(_Bucket)
         for entry in self.entries:
             for name in self._first_names(entry):
                 self.by_first[name].append(entry)
-                self.by_first_year[(name, entry.year)].append(entry)
+                self.by_first_year[(name, entry.year)].entries.append(entry)
             self.by_year[entry.year].append(entry)
+        self.years_by_first: dict[str, str] = {}  # Resolver._nearest's cache
 
     @staticmethod
     def _entry(source: Source) -> _Entry:
@@ -265,10 +338,17 @@ def _name_fit(cited: list[str], et_al: bool, entry: _Entry) -> tuple[str, bool]:
 
 
 class Resolver:
-    """Resolves citations against one set of sources; build once, use many times."""
+    """Resolves citations against one set of sources; build once, use many times.
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+    ``fast=False`` compares every citation with every source of its buckets and resolves
+    each citation on its own: the general path, slower, kept so that tests can show the
+    narrowed lookups and the reuse of results give the same matches.
+    """
+
+    def __init__(self, sources: Sequence[Source], *, fast: bool = True) -> None:
         self.index = SourceIndex(sources)
+        self.fast = fast
+        self._keys: list[str] | None = None
 
     def resolve(self, citations: Sequence[Citation]) -> list[Match]:
         aliases = {
@@ -276,16 +356,48 @@ class Resolver:
             for c in citations
             if c.alias and c.authors
         }
-        cited = [self._cited_names(c, aliases) for c in citations]
+        # The same authors, written the same way, read the same (aliases hold for the call).
+        names_of: dict[tuple[str, ...], list[str]] = {}
+        cited: list[list[str]] = []
+        for citation in citations:
+            names = names_of.get(citation.authors) if self.fast else None
+            if names is None:
+                names = names_of[citation.authors] = self._cited_names(citation, aliases)
+            cited.append(names)
         wanted: dict[str, set[int | None]] = defaultdict(set)
         for citation, names in zip(citations, cited, strict=True):
             if not citation.key and names and names[0] not in self.index.by_first:
                 wanted[names[0]].add(citation.year_number)
         fuzzy = self.index.fuzzy_first(wanted) if wanted else {}
-        return [
-            self._key(citation) if citation.key else self._author_date(citation, names, fuzzy)
-            for citation, names in zip(citations, cited, strict=True)
-        ]
+        # A manuscript cites "(Smith, 2020)" many times: a match depends only on the key,
+        # or on the normalised surnames, the year as written and et al., so each distinct
+        # citation is resolved once and its match reused at every place it occurs.
+        done: dict[tuple[object, ...], Match] = {}
+        matches: list[Match] = []
+        for citation, names in zip(citations, cited, strict=True):
+            if citation.key:
+                same: tuple[object, ...] = (citation.key,)
+            else:
+                same = (tuple(names), citation.year, citation.et_al)
+            first = done.get(same) if self.fast else None
+            if first is None:
+                if citation.key:
+                    match = self._key(citation)
+                else:
+                    match = self._author_date(citation, names, fuzzy)
+                done[same] = match
+            else:
+                match = Match(
+                    citation,
+                    first.grade,
+                    key=first.key,
+                    candidates=first.candidates,
+                    name_differs=first.name_differs,
+                    year_differs=first.year_differs,
+                    detail=first.detail,
+                )
+            matches.append(match)
+        return matches
 
     def _cited_names(self, citation: Citation, aliases: dict[str, str]) -> list[str]:
         names = [normalise_name(name) for name in citation.authors]
@@ -308,9 +420,9 @@ class Resolver:
             return Match(citation, Grade.EXACT, key=entry.source.key)
         from rapidfuzz import fuzz, process
 
-        best = process.extractOne(
-            citation.key, list(self.index.by_key), scorer=fuzz.ratio, score_cutoff=75
-        )
+        if self._keys is None:
+            self._keys = list(self.index.by_key)
+        best = process.extractOne(citation.key, self._keys, scorer=fuzz.ratio, score_cutoff=75)
         candidates = (str(best[0]),) if best else ()
         return Match(citation, Grade.NONE, candidates=candidates, detail="no source has this key")
 
@@ -327,25 +439,31 @@ class Resolver:
         firsts = (names[0], *fuzzy.get(names[0], ()))
         cited = tuple(names)
         et_al = citation.et_al
-        if year is None:
-            same_year = [
-                entry
-                for entry in self._candidates(firsts, (None,))
-                if _year_fit(citation.year, None, "", entry) == 0
-            ]
-        else:
-            suffix = citation.year_suffix
-            same_year = [
-                entry
-                for entry in self._candidates(firsts, (year,))
-                if not (suffix and entry.suffix and suffix != entry.suffix)
-            ]
-        fits = self._fits(names, cited, et_al, same_year, False)
-        exact = [f for f in fits if not f.name_defect]
-        if exact:
-            return self._choose(citation, exact)
+        # Two or more named authors: only the sources of a bucket that can fit them (see
+        # _Bucket), those that can fit exactly first.
+        narrow = cited if self.fast and not et_al and len(cited) >= 2 else None
+        years: tuple[int | None, ...] = (year,)
+        stages = (True, False) if narrow else (False,)
+        fits: list[_Fit] = []
+        for exact_only in stages:
+            candidates = self._candidates(firsts, years, narrow, exact_only)
+            if year is None:
+                same_year = [
+                    entry for entry in candidates if _year_fit(citation.year, None, "", entry) == 0
+                ]
+            else:
+                suffix = citation.year_suffix
+                same_year = [
+                    entry
+                    for entry in candidates
+                    if not (suffix and entry.suffix and suffix != entry.suffix)
+                ]
+            fits = self._fits(names, cited, et_al, same_year, False)
+            exact = [f for f in fits if not f.name_defect]
+            if exact:
+                return self._choose(citation, exact)
         if year is not None:
-            off_by_one = self._candidates(firsts, (year - 1, year + 1))
+            off_by_one = self._candidates(firsts, (year - 1, year + 1), narrow, False)
             fits += self._fits(names, cited, et_al, off_by_one, True)
         single = [f for f in fits if bool(f.name_defect) != f.year_defect]
         if len(single) == 1:
@@ -364,17 +482,38 @@ class Resolver:
             return Match(citation, Grade.AMBIGUOUS, candidates=keys, detail="several near matches")
         return Match(citation, Grade.NONE, detail=self._nearest(names))
 
-    def _candidates(self, firsts: Sequence[str], years: Sequence[int | None]) -> list[_Entry]:
-        """Sources indexed under one of ``firsts`` with one of ``years``, each once."""
+    def _candidates(
+        self,
+        firsts: Sequence[str],
+        years: Sequence[int | None],
+        narrow: tuple[str, ...] | None = None,
+        exact_only: bool = False,
+    ) -> list[_Entry]:
+        """Sources indexed under one of ``firsts`` with one of ``years``, each once.
+
+        With ``narrow`` (cited surnames, two or more, no et al.) only those that can fit
+        them, or with ``exact_only`` only those that can fit them exactly.
+        """
         by_first_year = self.index.by_first_year
         found: list[_Entry] = []
         seen: set[int] = set()
         for first in firsts:
             for year in years:
-                for entry in by_first_year.get((first, year), ()):
+                bucket = by_first_year.get((first, year))
+                if bucket is None:
+                    continue
+                if narrow is None:
+                    entries = bucket.entries
+                elif exact_only:
+                    entries = bucket.exact(narrow)
+                else:
+                    entries = bucket.near(narrow)
+                for entry in entries:
                     if id(entry) not in seen:
                         seen.add(id(entry))
                         found.append(entry)
+        if narrow is not None:
+            found.sort(key=lambda entry: entry.order)
         return found
 
     @staticmethod
@@ -412,11 +551,15 @@ class Resolver:
         )
 
     def _nearest(self, names: list[str]) -> str:
-        entries = self.index.by_first.get(names[0], ())
-        years = sorted({e.year_text for e in entries})
-        if years:
-            return f"sources by this author have year {', '.join(years)}"
-        return ""
+        # Cached per surname: a prolific author's every year is listed once, not per citation.
+        known = self.index.years_by_first
+        if names[0] not in known:
+            entries = self.index.by_first.get(names[0], ())
+            years = sorted({e.year_text for e in entries})
+            known[names[0]] = (
+                f"sources by this author have year {', '.join(years)}" if years else ""
+            )
+        return known[names[0]]
 
 
 def resolve(citations: Sequence[Citation], sources: Sequence[Source]) -> list[Match]:
