@@ -7,11 +7,9 @@ its source key, sections and facets exist is checked against the review in
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,20 +73,7 @@ def read_notes(
 
     A plain function of picklable arguments, so that another process can run it.
     """
-    with _gc_paused():
-        return [read_note(path, display, data) for path, display, data in items]
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many small acyclic objects; restore its state."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return [read_note(path, display, data) for path, display, data in items]
 
 
 def read_note(

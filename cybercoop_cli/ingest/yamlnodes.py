@@ -61,9 +61,17 @@ def load_general(text: str, *, file: str, first_line: int = 1) -> Any:
         raise YamlError(f"YAML syntax error: {reason}", file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", file=file) from None
+    except RecursionError:
+        raise YamlError(_TOO_DEEP, file=file, line=first_line) from None
     if node is None:
         return None
-    return _Converter(file, first_line).convert(node)
+    try:
+        return _Converter(file, first_line).convert(node)
+    except RecursionError:
+        raise YamlError(_TOO_DEEP, file=file, line=first_line) from None
+
+
+_TOO_DEEP = "YAML nested too deeply (hundreds of levels) to read"
 
 
 class _Converter:
@@ -191,7 +199,9 @@ def _implicit_resolvers() -> dict[str, tuple[tuple[str, Any], ...]]:
     return _resolvers
 
 
+# Keys and flow lists recur from note to note (tags, sections, facets): remember them.
 _keys: dict[str, str] = {}  # a key's text -> the key, or "" if not a simple key
+_flows: dict[str, tuple[Any, ...]] = {}  # a flow list's text -> its items
 
 
 def _split_key(content: str, resolvers: dict[str, tuple[tuple[str, Any], ...]]) -> tuple[str, str]:
@@ -354,6 +364,9 @@ class _SimpleParser:
     def scalar(self, text: str) -> Any:
         first = text[0]
         if first == "[":
+            known = _flows.get(text)
+            if known is not None:
+                return list(known)
             if text[-1] != "]":
                 raise _Decline
             inner = text[1:-1]
@@ -367,6 +380,8 @@ class _SimpleParser:
                 if not word or word[0] in _INDICATORS:
                     raise _Decline
                 items.append(_plain(word, self.resolvers))
+            if len(_flows) < 10_000 and len(text) <= 200:
+                _flows[text] = tuple(items)
             return items
         if first == '"':
             match = _DOUBLE.match(text)

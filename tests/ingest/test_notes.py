@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,19 +167,6 @@ def test_read_notes_gives_what_read_note_gives_item_by_item(tmp_path: Path) -> N
     assert {"note-yaml", "note-schema", "note-too-large", "note-unreadable"} <= codes
     assert {"note-encoding", "note-unknown-field"} <= codes
     assert sum(note is not None for note, _ in many) >= 10
-
-
-def test_read_notes_restores_the_garbage_collector(tmp_path: Path) -> None:
-    items = _items(tmp_path)[:4]
-    assert gc.isenabled()
-    read_notes(items)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        read_notes(items)
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_the_simple_yaml_path_changes_nothing_in_notes(

@@ -289,3 +289,10 @@ def test_the_simple_path_gives_what_libyaml_gives(text: str, first_line: int) ->
 @given(st.text(alphabet="ab -:#[],'\"\n&*!|>{}1.~\t", max_size=40))
 def test_the_simple_path_agrees_on_character_soup(text: str) -> None:
     _agree(text)
+
+
+@pytest.mark.parametrize("text", ["{a: " * 5000 + "1" + "}" * 5000, "[" * 5000 + "]" * 5000])
+def test_very_deep_nesting_is_a_yaml_error_not_a_crash(text: str) -> None:
+    with pytest.raises(YamlError, match="nested too deeply") as info:
+        load_yaml(text, file="deep.yaml", first_line=2)
+    assert info.value.line == 2
