@@ -30,11 +30,19 @@ _NEVER = re.compile(r"(?!)")
 
 @contextlib.contextmanager
 def general_path() -> Iterator[None]:
-    """Switch the value fast paths off: every value goes through _add_field's full parse."""
+    """Switch the fast paths off: no text parked, every value through _add_field's full parse."""
     with (
         mock.patch.object(bibtex, "_plain_value", lambda value: None),
         mock.patch.object(bibtex, "_BRACED", _NEVER),
+        mock.patch.object(bibtex, "_RUN", _NEVER),
     ):
+        yield
+
+
+@contextlib.contextmanager
+def eager_parking() -> Iterator[None]:
+    """Park every plain stretch of three characters or more, not only long ones."""
+    with mock.patch.object(bibtex, "_RUN", bibtex._run_pattern(3)):
         yield
 
 
@@ -117,6 +125,19 @@ ENTRY_PARTS = st.sampled_from(
         "doi:10.1/x",
         "=",
         "@",
+        "{plain words, more words}",
+        "= {long plain text",
+        ' = "quoted plain text',
+        ", plain ",
+        "\t",
+        " ",
+        "(",
+        "\\",
+        "\\{",
+        '{"}',
+        " @misc{",
+        "\n@book{",
+        "title",
     ]
 )
 BIB_TEXT = st.lists(ENTRY_PARTS, max_size=40).map("".join)
@@ -129,13 +150,49 @@ def read_text(text: str) -> Bibliography:
         return bibtex.read_bibliography([path], display_root=Path(folder))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(BIB_TEXT)
 def test_whole_files_read_the_same_with_and_without_fast_paths(text: str) -> None:
     fast = read_text(text)
+    with eager_parking():
+        eager = read_text(text)
     with general_path():
         general = read_text(text)
     assert fast == general
+    assert eager == general
+
+
+def test_parked_text_comes_back_whole(tmp_path: Path) -> None:
+    abstract = "plain words " * 40
+    path = tmp_path / "x.bib"
+    path.write_text(
+        f"@string{{j = {{{abstract}}}}}\n"
+        f"@article{{k,\n  abstract = {{{abstract}}},\n  note = {{{abstract}, {abstract}}},\n"
+        f"  journal = j,\n  title = {{T}}\n}}\n",
+        encoding="utf-8",
+    )
+    runs: list[str] = []
+    assert len(bibtex._park_runs(path.read_text(encoding="utf-8"), runs)) < 200
+    assert runs == [abstract.strip()]  # equal stretches share one placeholder
+    (source,) = bibtex.read_bibliography([path]).sources
+    assert source.fields["abstract"] == abstract
+    assert source.fields["note"] == f"{abstract}, {abstract}"
+    assert source.fields["journal"] == abstract
+    assert source.title == "T"
+
+
+def test_corpus_reads_the_same_with_every_stretch_parked(corpus: Path) -> None:
+    files = [
+        path
+        for path in sorted((corpus / "bibtex-parsing").rglob("*.bib"))
+        if path.stat().st_size < 600_000
+    ]
+    assert len(files) > 200
+    with eager_parking():
+        eager = [bibtex.read_bibliography([path]) for path in files]
+    with general_path():
+        general = [bibtex.read_bibliography([path]) for path in files]
+    assert [str(p) for p, a, b in zip(files, eager, general, strict=True) if a != b] == []
 
 
 def test_every_corpus_value_reads_the_same_with_and_without_fast_paths(corpus: Path) -> None:
