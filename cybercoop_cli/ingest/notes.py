@@ -40,9 +40,9 @@ CLAIM_KEYS = (
 _OPENING = re.compile(r"---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
 _KNOWN = {
-    NOTE_KEYS: frozenset(NOTE_KEYS),
-    ANNOTATION_KEYS: frozenset(ANNOTATION_KEYS),
-    CLAIM_KEYS: frozenset(CLAIM_KEYS),
+    "note": frozenset(NOTE_KEYS),
+    "annotation": frozenset(ANNOTATION_KEYS),
+    "claim": frozenset(CLAIM_KEYS),
 }
 _STANCES = {stance.value: stance for stance in Stance}
 
@@ -224,7 +224,9 @@ def _claims(data: YamlMap, file: str, problems: list[Problem]) -> Iterable[Claim
             problems.append(Problem(file, item.line, f"claim {index} has no 'text'", "note-schema"))
             continue
         stance_raw = item.get("stance", "supports")
-        stance = _STANCES.get(str(stance_raw).strip().lower())
+        stance = _STANCES.get(stance_raw) if type(stance_raw) is str else None
+        if stance is None:
+            stance = _STANCES.get(str(stance_raw).strip().lower())
         if stance is None:
             problems.append(
                 Problem(
@@ -289,10 +291,10 @@ def _strings(
 def _unknown_keys(
     data: YamlMap, allowed: tuple[str, ...], file: str, where: str, problems: list[Problem]
 ) -> None:
-    known = _KNOWN.get(allowed) or frozenset(allowed)
-    unknown = [key for key in data if key not in known]
-    if not unknown:
+    known = _KNOWN.get(where)
+    if known is not None and known.issuperset(data):
         return
+    unknown = [key for key in data if key not in allowed]
     from rapidfuzz import process
 
     for key in unknown:
