@@ -295,11 +295,12 @@ class _SimpleParser:
                 if at > indent:
                     raise _Decline
                 break
-            colon = content.find(":")
-            rest = content[colon + 1 :]
-            if colon <= 0 or (rest and rest[0] != " "):
-                raise _Decline
-            key = known_keys.get(content[:colon]) or _split_key(content, resolvers)[0]
+            head, colon, rest = content.partition(": ")
+            if not colon:
+                head = content[:-1]
+                if content[-1] != ":":
+                    raise _Decline
+            key = known_keys.get(head) or _split_key(content, resolvers)[0]
             if not key or key in result:
                 raise _Decline  # the general path reports a duplicate, with both lines
             pos += 1
