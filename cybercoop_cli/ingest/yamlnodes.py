@@ -172,6 +172,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_BAD = re.compile(r"[\[\]{}:#'\"]")
 _DOUBLE = re.compile(r'"([^"\\]*)"\Z')
 _SINGLE = re.compile(r"'([^']*)'\Z")
+_BLOCK_STYLES = frozenset((">-", ">", "|-", "|"))
 _MAX_KEY = 200  # libyaml refuses simple keys over 1024 characters
 _MAX_DEPTH = 40
 
@@ -254,13 +255,21 @@ class _SimpleParser:
         # (line number in the file, indent, content) of each line that is not blank or a comment
         lines: list[tuple[int, int, str]] = []
         number = first_line
+        comments: set[int] = set()
         for raw in text.split("\n"):
             content = raw.lstrip(" ")
-            if content and content[0] != "#":
-                lines.append((number, len(raw) - len(content), content.rstrip(" ")))
+            if content:
+                if content[0] != "#":
+                    lines.append((number, len(raw) - len(content), content.rstrip(" ")))
+                else:
+                    comments.add(number)
             number += 1
         self.lines = lines
         self.pos = 0
+        # In a block scalar, '#' lines and trailing spaces are content: block scalars are
+        # read only where neither is dropped, and where every line ends with a break.
+        self.comments = comments
+        self.blocks = " \n" not in text and text.endswith("\n")
 
     def document(self) -> Any:
         if not self.lines:
@@ -309,7 +318,12 @@ class _SimpleParser:
                 rest = rest.lstrip(" ")
                 first = rest[0]
                 if first in _INDICATORS or ": " in rest or " #" in rest or rest[-1] == ":":
-                    value = self.scalar(rest)
+                    if rest in _BLOCK_STYLES:
+                        self.pos = pos
+                        value = self.block_scalar(rest, indent, number)
+                        pos = self.pos
+                    else:
+                        value = self.scalar(rest)
                 elif first in resolvers:
                     value = _plain(rest, resolvers)
                 else:
@@ -355,12 +369,40 @@ class _SimpleParser:
                 result.append(self.mapping(lines[self.pos][1], depth + 1))
             elif _is_entry(item):
                 raise _Decline
+            elif item in _BLOCK_STYLES:
+                self.pos += 1
+                result.append(self.block_scalar(item, indent, number))
             else:
                 self.pos += 1
                 result.append(self.scalar(item))
             if self.pos < count and lines[self.pos][1] > indent:
                 raise _Decline
         return result
+
+    def block_scalar(self, style: str, parent: int, header: int) -> str:
+        """``>-``, ``>``, ``|-`` or ``|`` and lines of one indentation, without blank lines."""
+        lines = self.lines
+        count = len(lines)
+        pos = self.pos
+        if not self.blocks or pos >= count or lines[pos][1] <= parent:
+            raise _Decline
+        indent = lines[pos][1]
+        previous = header
+        parts = []
+        while pos < count:
+            number, at, content = lines[pos]
+            if at < indent:
+                break
+            if at != indent or number != previous + 1:
+                raise _Decline  # more indented lines, or blank lines: libyaml folds those
+            parts.append(content)
+            previous = number
+            pos += 1
+        if previous + 1 in self.comments:
+            raise _Decline
+        self.pos = pos
+        text = (" " if style[0] == ">" else "\n").join(parts)
+        return text if style[-1] == "-" else text + "\n"
 
     def scalar(self, text: str) -> Any:
         first = text[0]

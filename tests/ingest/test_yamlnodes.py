@@ -89,9 +89,13 @@ def test_a_typical_note_is_read_by_the_simple_path() -> None:
         "key: a\nkey: b\n",  # duplicate: libyaml's path reports it
         "a: &x 1\nb: *x\n",
         "<<: {a: 1}\n",
-        "a: |\n  block\n",
         "a: b\n  continued\n",
         "a: b # comment\n",
+        "a: >-\n  b\n\n  c\n",
+        "a: >-\n  b\n   c\n",
+        "a: >-\n  b\n  # c\n",
+        "a: |+\n  b\n",
+        "a: >-\n  b",
         "a: [b, c,]\n",
         "a:\tb\n",
         "a: b\u2028c\n",
@@ -110,7 +114,17 @@ def test_what_the_simple_path_declines(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "# only a comment\n", "a:\n- x\nb: 1\n", "- sections:\n  - a\n", "k: [ a ,b ]\n"]
+    "text",
+    [
+        "a: >-\n  b\n  c\nd: |\n  e\n  f\n",
+        "a: |\n  block\n",
+        "# comment\n- >\n  b\n  c\n- |-\n x\n",
+        "",
+        "# only a comment\n",
+        "a:\n- x\nb: 1\n",
+        "- sections:\n  - a\n",
+        "k: [ a ,b ]\n",
+    ],
 )
 def test_what_the_simple_path_reads(text: str) -> None:
     assert load_simple(text) is not NOT_SIMPLE
@@ -225,6 +239,30 @@ SCALARS = st.integers(0, 19).flatmap(
 TREE_KEYS = st.sampled_from(["key", "tags", "a", "a b", "_x", "x-y"]) | st.sampled_from(KEYS)
 
 
+BLOCK_STYLES = st.sampled_from([">-", ">-", ">", "|-", "|", ">+", "|2", ">- # c"])
+BLOCK_TEXT = [
+    "text",
+    "More words, here.",
+    "a: b",
+    "- x",
+    "[x]",
+    "# hash",
+    "trailing ",
+    "",
+    "  deeper",
+]
+
+
+@st.composite
+def block_lines(draw: st.DrawFn, step: int) -> list[str]:
+    """The lines of a block scalar: mostly one indentation, sometimes odd ones."""
+    pad = " " * draw(st.sampled_from([step, step, step, step + 1, 0]))
+    return [
+        pad + draw(st.sampled_from(BLOCK_TEXT[:2]) | st.sampled_from(BLOCK_TEXT))
+        for _ in range(draw(st.integers(1, 3)))
+    ]
+
+
 @st.composite
 def trees(draw: st.DrawFn, depth: int = 0) -> list[str]:
     """Block-style YAML built from a random tree: mostly valid, with odd scalars and spacing."""
@@ -239,6 +277,9 @@ def trees(draw: st.DrawFn, depth: int = 0) -> list[str]:
                 lines.append(f"{key}:")
                 nested = 0 if compact and child[0].startswith("-") else step
                 lines += [" " * nested + line for line in child]
+            elif draw(st.integers(0, 3)) == 0:
+                lines.append(f"{key}: {draw(BLOCK_STYLES)}")
+                lines += draw(block_lines(step))
             else:
                 lines.append(
                     f"{key}:{draw(st.sampled_from([' ', ' ', ' ', '  ', '']))}{draw(SCALARS)}"
@@ -255,6 +296,9 @@ def trees(draw: st.DrawFn, depth: int = 0) -> list[str]:
             else:
                 lines.append(f"-{gap}{child[0]}")
                 lines += [" " * (1 + len(gap)) + line for line in child[1:]]
+        elif draw(st.integers(0, 3)) == 0:
+            lines.append(f"-{gap}{draw(BLOCK_STYLES)}")
+            lines += draw(block_lines(draw(st.integers(1, 3))))
         else:
             lines.append(f"-{gap}{draw(SCALARS)}")
     return lines
@@ -268,8 +312,11 @@ def near_valid(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             lines[at] = " " * draw(st.integers(1, 3)) + lines[at]
         else:
-            lines.insert(at, draw(st.sampled_from(["# c", "", "  x", "- y", "k: v", "...", "---"])))
-    return "\n".join(lines) + "\n"
+            lines.insert(
+                at,
+                draw(st.sampled_from(["# c", "    # c", "", "  x", "- y", "k: v", "...", "---"])),
+            )
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "\n", "\n\n", ""]))
 
 
 @settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
