@@ -182,7 +182,7 @@ class _Checker:
     ) -> None:
         severity, _ = KINDS[kind]
         m = self.manuscript
-        line = m.line_of(start)
+        line, column, paragraph = m.locate(start)
         finding = Finding(
             kind=kind,
             severity=severity,
@@ -198,9 +198,9 @@ class _Checker:
                 finding,
                 start=start,
                 end=end,
-                column=m.column_of(start),
-                paragraph=m.paragraph_of(start),
-                context=_context(m, start, end),
+                column=column,
+                paragraph=paragraph,
+                context=_context(m, start, end, line),
             )
         )
 
@@ -449,9 +449,9 @@ class _Checker:
 # --------------------------------------------------------------------------- text helpers
 
 
-def _context(m: Manuscript, start: int, end: int, width: int = 160) -> str:
-    """The source line(s) around a span, trimmed to about ``width`` characters."""
-    first, last = m.line_of(start), m.line_of(max(start, end - 1))
+def _context(m: Manuscript, start: int, end: int, first: int, width: int = 160) -> str:
+    """The source line(s) around a span (from line ``first``), trimmed to ``width`` or so."""
+    last = m.line_of(max(start, end - 1))
     text = " ".join(m.line_text(n).strip() for n in range(first, min(last, first + 2) + 1))
     text = " ".join(text.split())
     if len(text) <= width:

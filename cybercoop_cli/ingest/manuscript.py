@@ -136,6 +136,12 @@ class Manuscript:
         source = self.source_offset(offset)
         return source - self.line_starts[bisect_right(self.line_starts, source) - 1] + 1
 
+    def locate(self, offset: int) -> tuple[int, int, int | None]:
+        """``(line_of, column_of, paragraph_of)`` of one offset, mapped and searched once."""
+        source = self.offsets.source_offset(offset)
+        line = bisect_right(self.line_starts, source)
+        return line, source - self.line_starts[line - 1] + 1, line if self.kind == "docx" else None
+
     def paragraph_of(self, offset: int) -> int | None:
         """The 1-based paragraph number in a .docx file; ``None`` for other formats."""
         return self.line_of(offset) if self.kind == "docx" else None

@@ -6,6 +6,7 @@ from typing import Any
 
 from cybercoop_cli.analysis.check import CheckFinding, CheckReport
 from cybercoop_cli.analysis.resolve import Grade
+from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
 from cybercoop_cli.model import Severity
 
@@ -34,15 +35,22 @@ def check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
     key written, or the source an author-date citation resolves to) and ``match`` (exact,
     near, ambiguous or none).
     """
+    with paused_gc():  # a dict per citation, none cyclic: see cybercoop_cli.gcpause
+        return _check_json(report, manuscript)
+
+
+def _check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
     citations = []
+    locate = manuscript.locate
     for match in report.matches:
         c = match.citation
+        line, column, paragraph = locate(c.start)
         citations.append(
             {
                 "text": c.text,
-                "line": manuscript.line_of(c.start),
-                "column": manuscript.column_of(c.start),
-                "paragraph": manuscript.paragraph_of(c.start),
+                "line": line,
+                "column": column,
+                "paragraph": paragraph,
                 "form": c.form,
                 "authors": list(c.authors),
                 "et_al": c.et_al,

@@ -228,3 +228,22 @@ def test_docx_with_malformed_xml_is_an_input_error(tmp_path: Path) -> None:
     path = _zip_with_document(tmp_path / "bad.docx", b"<w:document xmlns:w='x'><w:body>")
     with pytest.raises(InputError, match="not XML"):
         read_manuscript(path)
+
+
+@pytest.mark.parametrize("kind", ["markdown", "latex", "text", "docx"])
+def test_locate_agrees_with_line_column_and_paragraph(kind: str) -> None:
+    text = (
+        "# Title\n\nSome \\emph{text} (Chang, 2020) and `code`.\r\n"
+        "\\section{Two} A line\nwith <!-- note --> more \\cite{key} é.\n\nLast"
+    )
+    manuscript = parse_manuscript(text, "text" if kind == "docx" else kind)
+    if kind == "docx":
+        from dataclasses import replace
+
+        manuscript = replace(manuscript, kind="docx")
+    for offset in range(len(manuscript.text) + 1):
+        assert manuscript.locate(offset) == (
+            manuscript.line_of(offset),
+            manuscript.column_of(offset),
+            manuscript.paragraph_of(offset),
+        )
