@@ -32,9 +32,9 @@ def all_params() -> Iterator[tuple[str, Any, Any]]:
     yield from walk(root, "cybercoop")
 
 
-def outcome(function: Any) -> tuple[str, Any]:
+def outcome(coercion: Any, value: Any, param: Any, ctx: Any) -> tuple[str, Any]:
     try:
-        return "value", function()
+        return "value", coercion.coerce(value, param=param, ctx=ctx)
     except Exception as exc:  # both sides must fail alike
         return type(exc).__name__, str(getattr(exc, "message", exc))
 
@@ -64,8 +64,8 @@ def test_plain_coercion_equals_typers_own(tmp_path: Path) -> None:
         candidates: list[Any] = [None, param.default]
         candidates += [[v] for v in values] + [values[:3]] if multi else values
         for value in candidates:
-            ours = outcome(lambda v=value: plain.coerce(v, param=param, ctx=ctx))
-            theirs = outcome(lambda v=value: typer_own.coerce(v, param=param, ctx=ctx))
+            ours = outcome(plain, value, param, ctx)
+            theirs = outcome(typer_own, value, param, ctx)
             assert ours == theirs, (name, value)
             compared += 1
     assert compared > 500
