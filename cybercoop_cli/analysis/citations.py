@@ -403,9 +403,25 @@ def _parse_item(
 # --------------------------------------------------------------------------- finder
 
 
+def _shifted(item: _Item, delta: int) -> _Item:
+    """``item`` as parsed ``delta`` characters further on (its names hold no offsets)."""
+    return _Item(
+        [(year, start + delta, end + delta) for year, start, end in item.years],
+        item.names,
+        item.locator,
+        item.prefix,
+        item.start + delta,
+        item.end + delta,
+        item.years_only,
+    )
+
+
 class _Finder:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, memo: bool = True) -> None:
         self.text = text
+        # An item parses the same wherever it stands ("(Smith et al., 2020)" recurs all
+        # through a manuscript): the parse of each distinct item text, and where it stood.
+        self.memo: dict[str, tuple[int, _Item | None]] | None = {} if memo else None
         self.citations: list[Citation] = []
         self.group = 0
         self.covered: list[tuple[int, int]] = []
@@ -455,13 +471,7 @@ class _Finder:
             while item_start <= close_at:
                 semicolon = text.find(";", item_start, close_at)
                 item_end = close_at if semicolon < 0 else semicolon
-                item = _parse_item(
-                    text,
-                    item_start,
-                    item_end,
-                    lowercase_ok=self.lowercase_ok,
-                    harvard_ok=True,
-                )
+                item = self.parse_item(item_start, item_end)
                 if item is not None:
                     if item.years_only and first:
                         self.narrative(item, open_at, close_at, group)
@@ -469,6 +479,24 @@ class _Finder:
                         self.parenthetical(item, group)
                 first = False
                 item_start = item_end + 1
+
+    def parse_item(self, start: int, end: int) -> _Item | None:
+        """:func:`_parse_item` of ``text[start:end]``, which sees nothing outside it."""
+        memo = self.memo
+        if memo is None:
+            return _parse_item(
+                self.text, start, end, lowercase_ok=self.lowercase_ok, harvard_ok=True
+            )
+        written = self.text[start:end]
+        known = memo.get(written)
+        if known is None:
+            item = _parse_item(
+                self.text, start, end, lowercase_ok=self.lowercase_ok, harvard_ok=True
+            )
+            memo[written] = (start, item)
+            return item
+        at, item = known
+        return None if item is None else _shifted(item, start - at)
 
     def parenthetical(self, item: _Item, group: int) -> None:
         assert item.names is not None
@@ -705,9 +733,13 @@ def _lost_capitals(text: str) -> bool:
     return lower >= 5 and lower > 0.25 * (lower + upper)
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every in-text citation in ``text`` (clean text), in order of position."""
-    finder = _Finder(text)
+def find_citations(text: str, *, memo: bool = True) -> list[Citation]:
+    """Every in-text citation in ``text`` (clean text), in order of position.
+
+    ``memo=False`` parses every bracket item afresh instead of reusing the parse of the
+    same item text met before: slower, the same result (the tests compare them).
+    """
+    finder = _Finder(text, memo=memo)
     finder.latex()
     finder.pandoc()
     finder.author_date()

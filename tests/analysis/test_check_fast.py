@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,12 @@ def _plain_stems(text: str) -> set[str]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=30))
+@given(
+    st.lists(
+        st.one_of(WORDS, st.text(max_size=12), st.text(string.printable, max_size=12)),
+        max_size=30,
+    )
+)
 def test_memoised_stems_agree_with_the_plain_formula(words: list[str]) -> None:
     text = " ".join(words)
     assert _stems(text) == _plain_stems(text)
