@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import pickle
+import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -182,8 +185,6 @@ class OpenedReview:
     def review(self) -> Review:
         """The parsed review file."""
         if isinstance(self._review, bytes):
-            import pickle
-
             from cybercoop_cli.model import Review
 
             review = pickle.loads(self._review)  # from our own cache, like the model
@@ -262,8 +263,13 @@ class OpenedReview:
     def load(self, *, progress: Progress | None = None) -> Project:
         """Parse the bibliography and the notes (reusing the cached ones that are unchanged)."""
         if self._store is None:
-            notes = self._notes_reader({}, progress)
-            return self._assemble(_read_references(self.review), notes())
+            parsed = self._start_notes({}, progress)
+            try:
+                bibliography = _read_references(self.review)
+            except BaseException:
+                parsed.cancel()
+                raise
+            return self._assemble(bibliography, self._merge({}, parsed))
         if self._records is None:
             self._records = self._load_records()
             if self._records is None:  # the index changed under us: scan afresh
@@ -278,8 +284,7 @@ class OpenedReview:
             hit = cached.notes.get(display)
             if hit is not None and hit[0] == records[display][4]:
                 reuse[display] = (hit[1], hit[2])
-        notes = self._notes_reader(reuse, progress)  # may start parsing them beside us
-
+        parsed = self._start_notes(reuse, progress)  # perhaps beside us, in a child
         if progress:
             progress("references", 0, 0)
         key = content_hash(*(f"{d}\0{records[d][4]}".encode() for d, _ in self._bibs))
@@ -287,11 +292,15 @@ class OpenedReview:
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
         else:
-            bibliography = _read_references(self.review)
+            try:
+                bibliography = _read_references(self.review)
+            except BaseException:
+                parsed.cancel()
+                raise
             changed = True
         fresh.bibliography_key, fresh.bibliography = key, bibliography
 
-        results = notes()
+        results = self._merge(reuse, parsed)
         for (display, _), (note, note_problems) in zip(self._notes, results, strict=True):
             fresh.notes[display] = (records[display][4], note, note_problems)
         changed = changed or len(reuse) != len(self._notes) or set(cached.notes) != set(fresh.notes)
@@ -301,8 +310,6 @@ class OpenedReview:
         return self._assemble(bibliography, results)
 
     def _save_indexes(self, records: dict[str, FileRecord]) -> None:
-        import pickle
-
         from cybercoop_cli.cache import FileIndex, QuickIndex
 
         assert self._store is not None and self.fingerprint is not None
@@ -323,22 +330,23 @@ class OpenedReview:
         self._notify(self._store.save_quick(quick if settled else None))
         self._dirty = False
 
-    def _notes_reader(
+    def _start_notes(
         self, reuse: dict[str, tuple[Note | None, list[Problem]]], progress: Progress | None
-    ) -> Callable[[], list[tuple[Note | None, list[Problem]]]]:
-        """A function giving every note's result, in order: reused ones, the rest parsed."""
+    ) -> _NotesReader:
+        """Start parsing the notes that cannot be reused."""
         pending = [
             (path, display, self._contents.pop(display, None))
             for display, path in self._notes
             if display not in reuse
         ]
-        parsed = _start_reading_notes(pending, progress)
+        return _start_reading_notes(pending, progress)
 
-        def results() -> list[tuple[Note | None, list[Problem]]]:
-            fresh = iter(parsed())
-            return [reuse[d] if d in reuse else next(fresh) for d, _ in self._notes]
-
-        return results
+    def _merge(
+        self, reuse: dict[str, tuple[Note | None, list[Problem]]], parsed: _NotesReader
+    ) -> list[tuple[Note | None, list[Problem]]]:
+        """Every note's result in order: the reused ones and the parsed ones."""
+        fresh = iter(parsed())
+        return [reuse[d] if d in reuse else next(fresh) for d, _ in self._notes]
 
     def _assemble(
         self, bibliography: Bibliography, notes_read: list[tuple[Note | None, list[Problem]]]
@@ -367,50 +375,99 @@ PARALLEL_NOTES = 1000
 
 def _start_reading_notes(
     items: list[tuple[str | Path, str, bytes | None]], progress: Progress | None
-) -> Callable[[], list[tuple[Note | None, list[Problem]]]]:
-    """Start parsing notes; the function returned gives the results, in order.
+) -> _NotesReader:
+    """Start parsing notes; the reader returned gives the results, in order.
 
     With many notes, on a machine with more than one core where processes can fork, the
     notes are parsed in a child process while this one parses the bibliography.
     """
-    if len(items) >= PARALLEL_NOTES and (os.cpu_count() or 1) > 1:
-        import multiprocessing
+    reader = _NotesReader(items, progress)
+    if len(items) >= PARALLEL_NOTES and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+        reader.fork()
+    return reader
 
-        if "fork" in multiprocessing.get_all_start_methods():
-            from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+class _NotesReader:
+    """Notes parsed here on demand, or in a forked child that hands back their pickle.
+
+    The child inherits the items (no copy is sent), parses them, writes the pickled
+    results to a pipe and exits. If it fails, or cannot start, the notes are parsed here
+    when the results are asked for; :meth:`cancel` ends a child whose results are not
+    wanted (the caller failed meanwhile).
+    """
+
+    def __init__(
+        self, items: list[tuple[str | Path, str, bytes | None]], progress: Progress | None
+    ) -> None:
+        self.items = items
+        self.progress = progress
+        self.pid = 0
+        self.pipe = -1
+
+    def fork(self) -> None:
+        from cybercoop_cli.ingest.notes import read_notes  # imported before forking
+
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: parse, hand the results over, and leave at once
+            status = 1
             try:
-                future = pool.submit(read_note_batch, items)
-            except Exception:
-                pool.shutdown()
-            else:
+                os.close(read_end)
+                results = read_notes([(Path(p), d, b) for p, d, b in self.items])
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
+        os.close(write_end)
+        self.pid, self.pipe = pid, read_end
 
-                def collect() -> list[tuple[Note | None, list[Problem]]]:
-                    if progress:
-                        progress("notes", 0, len(items))
-                    try:
-                        return future.result()
-                    except Exception:  # the child died (out of memory, killed): do it here
-                        return read_note_batch(items, progress)
-                    finally:
-                        pool.shutdown()
+    def __call__(self) -> list[tuple[Note | None, list[Problem]]]:
+        if self.pid:
+            if self.progress:
+                self.progress("notes", 0, len(self.items))
+            from cybercoop_cli.gcpause import paused_gc
 
-                return collect
-    return lambda: read_note_batch(items, progress)
+            with os.fdopen(self.pipe, "rb") as pipe, paused_gc():
+                data = pipe.read()
+                _, status = os.waitpid(self.pid, 0)
+                self.pid = 0
+                if status == 0:
+                    with contextlib.suppress(Exception):
+                        results = pickle.loads(data)  # from our own child
+                        if isinstance(results, list) and len(results) == len(self.items):
+                            return results
+            # The child failed (killed, out of memory): parse here instead.
+        return read_note_batch(self.items, self.progress)
+
+    def cancel(self) -> None:
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(self.pipe)
+            self.pid = 0
 
 
 def read_note_batch(
     items: Sequence[tuple[str | Path, str, bytes | None]], progress: Progress | None = None
 ) -> list[tuple[Note | None, list[Problem]]]:
     """Parse notes given as (path, display name, content if read already)."""
-    from cybercoop_cli.ingest.notes import read_note
+    from cybercoop_cli.ingest.notes import read_notes
 
     results: list[tuple[Note | None, list[Problem]]] = []
-    for index, (path, display, data) in enumerate(items):
-        results.append(read_note(Path(path), display, data))
-        if progress and index % 200 == 0:
-            progress("notes", index, len(items))
+    step = 500
+    for start in range(0, len(items), step):
+        if progress:
+            progress("notes", start, len(items))
+        chunk = items[start : start + step]
+        results.extend(read_notes([(Path(path), display, data) for path, display, data in chunk]))
     return results
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,23 +65,15 @@ def test_bad_review_file_raises_with_line(example_project: Path) -> None:
     assert info.value.line == 4
 
 
+from cybercoop_cli.ingest import notes as notes_module  # noqa: E402
 from cybercoop_cli.ingest import project as project_module  # noqa: E402
 
-REAL_BATCH = project_module.read_note_batch
+REAL_READ_NOTES = notes_module.read_notes
 
 
-def recording_batch(items: Any, progress: Any = None) -> Any:
-    """Note which process parsed the notes (in the file named by the environment)."""
-    with open(os.environ["CYBERCOOP_TEST_PIDS"], "a") as log:  # noqa: PTH123
-        log.write(f"{os.getpid()}\n")
-    return REAL_BATCH(items, progress)
-
-
-def dying_batch(items: Any, progress: Any = None) -> Any:
-    """Die at once in a child process; parse normally in the test's own process."""
-    if os.getpid() != int(os.environ["CYBERCOOP_TEST_PARENT"]):
-        os._exit(9)
-    return REAL_BATCH(items, progress)
+def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
 
 def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
@@ -88,10 +81,14 @@ def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
 ) -> None:
     serial = load_project(example_project)
     log = tmp_path / "pids"
-    monkeypatch.setenv("CYBERCOOP_TEST_PIDS", str(log))
-    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(project_module, "read_note_batch", recording_batch)
+
+    def recording(items: Any) -> Any:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return REAL_READ_NOTES(items)
+
+    in_parallel(monkeypatch)
+    monkeypatch.setattr(notes_module, "read_notes", recording)
     parallel = load_project(example_project)
     assert parallel == serial
     pids = log.read_text().split()
@@ -102,11 +99,41 @@ def test_a_child_that_dies_is_replaced_by_parsing_here(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = load_project(example_project)
-    monkeypatch.setenv("CYBERCOOP_TEST_PARENT", str(os.getpid()))
-    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(project_module, "read_note_batch", dying_batch)
+    parent = os.getpid()
+
+    def dying(items: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)
+        return REAL_READ_NOTES(items)
+
+    in_parallel(monkeypatch)
+    monkeypatch.setattr(notes_module, "read_notes", dying)
     assert load_project(example_project) == serial
+
+
+def test_a_child_is_ended_when_the_bibliography_fails(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    log = tmp_path / "pid"
+
+    def slow(items: Any) -> Any:
+        log.write_text(str(os.getpid()))
+        time.sleep(60)
+        return REAL_READ_NOTES(items)
+
+    def failing(_review: Any) -> Any:
+        while not log.exists() or not log.read_text():
+            time.sleep(0.01)
+        raise InputError("the bibliography is broken", file="x.bib")
+
+    in_parallel(monkeypatch)
+    monkeypatch.setattr(notes_module, "read_notes", slow)
+    monkeypatch.setattr(project_module, "_read_references", failing)
+    with pytest.raises(InputError):
+        load_project(example_project)
+    child = int(log.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # killed and reaped, not left running or as a zombie
 
 
 def test_note_listing_agrees_with_the_notes_reader(example_project: Path) -> None:
