@@ -234,3 +234,29 @@ def test_dashboard_from_the_memo_equals_a_fresh_one(
     assert fresh.exit_code == first.exit_code == again.exit_code == 0
     assert fresh.stdout == first.stdout == again.stdout
     assert "implementation" in again.stdout
+
+
+def test_cache_written_in_the_background_is_complete_and_used(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import cybercoop_cli.ingest.project as project_module
+
+    monkeypatch.delenv("CYBERCOOP_CACHE_SYNC")
+    settle_now(monkeypatch)
+    fresh = review_json(example_project, "--no-cache")
+    first = review_json(example_project)  # the cache is written by a detached process
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    deadline = time.monotonic() + 60
+    while not (cache.path.exists() and cache.files_path.exists() and cache.index_path.exists()):
+        assert time.monotonic() < deadline, "the background writer never finished"
+        time.sleep(0.02)
+    data, warning = cache.load()
+    assert warning is None and len(data.notes) == 6 and data.bibliography is not None
+
+    def no_parsing(*_args: object) -> object:
+        raise AssertionError("parsed although nothing changed")
+
+    monkeypatch.setattr(project_module, "_read_references", no_parsing)
+    assert review_json(example_project) == first == fresh

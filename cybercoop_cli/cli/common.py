@@ -119,7 +119,10 @@ def open_project(project: Path | None, quiet: bool = False, no_cache: bool = Fal
         if not quiet:
             stderr_console().print(f"warning: {message}", markup=False, highlight=False)
 
-    return open_review(project, cache=cache_enabled(no_cache), warn=warn)
+    # The cache is written by a detached child, so the command ends when its output is
+    # out; CYBERCOOP_CACHE_SYNC=1 writes it before the command ends (tests, scripts).
+    background = not os.environ.get("CYBERCOOP_CACHE_SYNC")
+    return open_review(project, cache=cache_enabled(no_cache), warn=warn, background=background)
 
 
 def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:

@@ -106,8 +106,12 @@ def open_review(
     start: Path | None = None,
     cache: bool = False,
     warn: Callable[[str], None] | None = None,
+    background: bool = False,
 ) -> OpenedReview:
     """Find a review and list its input files, without parsing them yet.
+
+    With ``background``, a load writes the cache in a detached child process, so that the
+    caller need not wait for it (the command line does this).
 
     With ``cache``, each input's content digest is known once this returns (from the
     file index where a file's state is unchanged, by reading it otherwise), and with them
@@ -136,6 +140,7 @@ def open_review(
         opened = OpenedReview(
             review_file, review.references_dir, review.notes_dir, review, store, warn
         )
+    opened.background = background
     opened.scan(review_digest, quick)
     return opened
 
@@ -180,6 +185,8 @@ class OpenedReview:
         self._contents: dict[str, bytes] = {}
         self._states_digest = ""
         self._dirty = False  # the file index must be written
+        #: Write the cache in a detached child process (see :meth:`_write`).
+        self.background = False
 
     @property
     def review(self) -> Review:
@@ -304,18 +311,42 @@ class OpenedReview:
         for (display, _), (note, note_problems) in zip(self._notes, results, strict=True):
             fresh.notes[display] = (records[display][4], note, note_problems)
         changed = changed or len(reuse) != len(self._notes) or set(cached.notes) != set(fresh.notes)
+        writes: list[Callable[[], str | None]] = []
         if changed:
-            self._notify(self._store.save(fresh))
-        self._save_indexes(records)
+            store = self._store
+            writes.append(lambda: store.save(fresh))
+        writes.extend(self._index_writes(records))
+        self._write(writes)
         return self._assemble(bibliography, results)
 
-    def _save_indexes(self, records: dict[str, FileRecord]) -> None:
+    def _write(self, writes: list[Callable[[], str | None]]) -> None:
+        """Write the cache: here, or in a detached child when ``background`` was asked for.
+
+        A detached child lets the command finish while ~30 MB of model are pickled; until
+        it is done a new run finds the previous cache (files are replaced atomically) and
+        parses what changed again, so nothing stale can be served.
+        """
+        if not writes:
+            return
+        detached = _detach() if self.background and hasattr(os, "fork") else None
+        if detached:  # the grandchild
+            try:
+                for write in writes:
+                    write()  # nobody is left to warn
+            finally:
+                os._exit(0)
+        if detached is False:  # handed over
+            return
+        for write in writes:
+            self._notify(write())
+
+    def _index_writes(self, records: dict[str, FileRecord]) -> list[Callable[[], str | None]]:
         from cybercoop_cli.cache import FileIndex, QuickIndex
 
         assert self._store is not None and self.fingerprint is not None
         if not self._dirty:
-            return
-        self._notify(self._store.save_files(FileIndex(files=records)))
+            return []
+        store = self._store
         # The quick index vouches for states only once every file has settled.
         settled = all(_settled(record[:4], record[5]) for record in records.values())
         quick = QuickIndex(
@@ -327,8 +358,11 @@ class OpenedReview:
             states_digest=self._states_digest,
             fingerprint=self.fingerprint,
         )
-        self._notify(self._store.save_quick(quick if settled else None))
         self._dirty = False
+        return [
+            lambda: store.save_files(FileIndex(files=records)),
+            lambda: store.save_quick(quick if settled else None),
+        ]
 
     def _start_notes(
         self, reuse: dict[str, tuple[Note | None, list[Problem]]], progress: Progress | None
@@ -495,6 +529,32 @@ def _note_paths(folder: Path) -> list[str]:
             elif "." + entry.name.rpartition(".")[2].lower() in _NOTE_SUFFIXES and entry.is_file():
                 found.append(entry.path)
     return sorted(found)
+
+
+def _detach() -> bool | None:
+    """Fork a detached grandchild: True in it, False here once it runs, None if it cannot.
+
+    The child forks and exits at once (and is reaped here), so the grandchild belongs to
+    nobody's wait: it runs in a session of its own, with /dev/null for its standard
+    streams, so that it holds no pipe a reader waits on and no terminal can stop it.
+    """
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        _, status = os.waitpid(pid, 0)
+        return False if status == 0 else None
+    try:
+        if os.fork():
+            os._exit(0)
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(null, stream)
+    except BaseException:
+        os._exit(1)
+    return True
 
 
 def _state(path: str | Path) -> tuple[int, int, int, int]:
