@@ -314,11 +314,15 @@ def _name_fit(cited: list[str], et_al: bool, entry: _Entry) -> tuple[str, bool]:
     if not names:
         return "no authors", False
     shown = cited if not et_al else cited[: len(names)]
-    misspelt = [
-        (written, actual)
-        for written, actual in zip(shown, names, strict=False)
-        if written != actual
-    ]
+    common = min(len(shown), len(names))
+    if shown[:common] == names[:common]:
+        misspelt = []  # the usual case, without pairing the names one by one
+    else:
+        misspelt = [
+            (written, actual)
+            for written, actual in zip(shown, names, strict=False)
+            if written != actual
+        ]
     if any(not _similar(w, a) for w, a in misspelt):
         # Maybe a co-author is missing in the middle rather than misspelt.
         if not et_al and set(cited) < set(names):
