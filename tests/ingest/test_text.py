@@ -7,6 +7,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest import text as text_module
@@ -217,3 +219,17 @@ def test_describe_size() -> None:
     assert describe_size(1536 * 1024) == "1.5 MB"
     assert describe_size(12 * 1024) == "12 KB"
     assert describe_size(80) == "80 bytes"
+
+
+@given(
+    st.binary(max_size=200) | st.text(alphabet=st.characters(max_codepoint=0x9F)).map(str.encode)
+)
+def test_the_ascii_fast_path_skips_only_checks_that_would_find_nothing(data: bytes) -> None:
+    fast = data.isascii() and len(data.translate(None, text_module._ASCII_CONTROL)) == len(data)
+    text, warning = decode(data)
+    if fast:
+        plain = data.decode("ascii").replace("\r\n", "\n").replace("\r", "\n")
+        assert text == plain and warning is None
+        assert "\x00" not in plain and text_module._CONTROL.search(plain) is None
+    else:
+        assert "\x00" not in text and text_module._CONTROL.search(text) is None
