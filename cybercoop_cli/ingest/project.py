@@ -185,6 +185,8 @@ class OpenedReview:
         self._contents: dict[str, bytes] = {}
         self._states_digest = ""
         self._dirty = False  # the file index must be written
+        self._unhashed: set[str] = set()  # notes to be hashed where they are parsed
+        self._scanned_at = 0
         #: Write the cache in a detached child process (see :meth:`_write`).
         self.background = False
 
@@ -220,19 +222,29 @@ class OpenedReview:
         index = self._store.load_files()
         now = time.time_ns()
         records: dict[str, FileRecord] = {}
+        unknown: list[tuple[int, str, str | Path]] = []
         for kind, inputs in ((MAX_BIB_BYTES, self._bibs), (MAX_NOTE_BYTES, self._notes)):
             for display, path in inputs:
                 state = self._states[display]
                 record = index.files.get(display)
                 if record is not None and record[:4] == state and _settled(state, record[5]):
                     records[display] = record
-                    continue
-                data = _read_bytes(path, kind)
-                self._contents[display] = data
-                records[display] = (*state, content_hash(data), now)
+                else:
+                    unknown.append((kind, display, path))
+        self._scanned_at = now
         self._records = records
         self._dirty = True
-        self.fingerprint = self._fingerprint(records)
+        if sum(kind == MAX_NOTE_BYTES for kind, _, _ in unknown) >= PARALLEL_NOTES and _can_fork():
+            # Many new notes (a first run): they are read, hashed and parsed together in
+            # the child that parses them; the fingerprint is known once they are.
+            self._unhashed = {d for kind, d, _ in unknown if kind == MAX_NOTE_BYTES}
+            unknown = [item for item in unknown if item[0] != MAX_NOTE_BYTES]
+        for kind, display, path in unknown:
+            data = _read_bytes(path, kind)
+            self._contents[display] = data
+            records[display] = (*self._states[display], content_hash(data), now)
+        if not self._unhashed:
+            self.fingerprint = self._fingerprint(records)
 
     def _fingerprint(self, records: dict[str, FileRecord]) -> str:
         parts = [cache_format().encode(), self._review_digest.encode()]
@@ -289,7 +301,8 @@ class OpenedReview:
         reuse: dict[str, tuple[Note | None, list[Problem]]] = {}
         for display, _ in self._notes:
             hit = cached.notes.get(display)
-            if hit is not None and hit[0] == records[display][4]:
+            record = records.get(display)
+            if hit is not None and record is not None and hit[0] == record[4]:
                 reuse[display] = (hit[1], hit[2])
         parsed = self._start_notes(reuse, progress)  # perhaps beside us, in a child
         if progress:
@@ -308,6 +321,14 @@ class OpenedReview:
         fresh.bibliography_key, fresh.bibliography = key, bibliography
 
         results = self._merge(reuse, parsed)
+        for display, digest in parsed.digests.items():
+            if display in self._unhashed:
+                records[display] = (*self._states[display], digest, self._scanned_at)
+        if self._unhashed:
+            self._unhashed = set()
+            self.fingerprint = self._fingerprint(
+                {d: records[d] for d, _ in (*self._bibs, *self._notes)}
+            )
         for (display, _), (note, note_problems) in zip(self._notes, results, strict=True):
             fresh.notes[display] = (records[display][4], note, note_problems)
         changed = changed or len(reuse) != len(self._notes) or set(cached.notes) != set(fresh.notes)
@@ -416,7 +437,7 @@ def _start_reading_notes(
     notes are parsed in a child process while this one parses the bibliography.
     """
     reader = _NotesReader(items, progress)
-    if len(items) >= PARALLEL_NOTES and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+    if len(items) >= PARALLEL_NOTES and _can_fork():
         reader.fork()
     return reader
 
@@ -437,9 +458,11 @@ class _NotesReader:
         self.progress = progress
         self.pid = 0
         self.pipe = -1
+        #: display name -> content digest of every note parsed
+        self.digests: dict[str, str] = {}
 
     def fork(self) -> None:
-        from cybercoop_cli.ingest.notes import read_notes  # imported before forking
+        import cybercoop_cli.ingest.notes  # noqa: F401 - imported before forking, not in the child
 
         read_end, write_end = os.pipe()
         try:
@@ -452,7 +475,7 @@ class _NotesReader:
             status = 1
             try:
                 os.close(read_end)
-                results = read_notes([(Path(p), d, b) for p, d, b in self.items])
+                results = read_note_batch(self.items)
                 with os.fdopen(write_end, "wb") as out:
                     pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
@@ -462,6 +485,11 @@ class _NotesReader:
         self.pid, self.pipe = pid, read_end
 
     def __call__(self) -> list[tuple[Note | None, list[Problem]]]:
+        digests, results = self._run()
+        self.digests = dict(zip((display for _, display, _ in self.items), digests, strict=True))
+        return results
+
+    def _run(self) -> tuple[list[str], list[tuple[Note | None, list[Problem]]]]:
         if self.pid:
             if self.progress:
                 self.progress("notes", 0, len(self.items))
@@ -473,9 +501,9 @@ class _NotesReader:
                 self.pid = 0
                 if status == 0:
                     with contextlib.suppress(Exception):
-                        results = pickle.loads(data)  # from our own child
-                        if isinstance(results, list) and len(results) == len(self.items):
-                            return results
+                        digests, results = pickle.loads(data)  # from our own child
+                        if len(digests) == len(results) == len(self.items):
+                            return digests, results
             # The child failed (killed, out of memory): parse here instead.
         return read_note_batch(self.items, self.progress)
 
@@ -491,18 +519,35 @@ class _NotesReader:
 
 def read_note_batch(
     items: Sequence[tuple[str | Path, str, bytes | None]], progress: Progress | None = None
-) -> list[tuple[Note | None, list[Problem]]]:
-    """Parse notes given as (path, display name, content if read already)."""
-    from cybercoop_cli.ingest.notes import read_notes
+) -> tuple[list[str], list[tuple[Note | None, list[Problem]]]]:
+    """Parse notes given as (path, display name, content if read already).
 
+    Returns each note's content digest and its result; a note not read yet is read here.
+    """
+    from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES, read_notes
+
+    digests: list[str] = []
     results: list[tuple[Note | None, list[Problem]]] = []
     step = 500
     for start in range(0, len(items), step):
         if progress:
             progress("notes", start, len(items))
-        chunk = items[start : start + step]
-        results.extend(read_notes([(Path(path), display, data) for path, display, data in chunk]))
-    return results
+        chunk: list[tuple[Path, str, bytes | None]] = []
+        for path, display, data in items[start : start + step]:
+            if data is None:
+                try:
+                    with open(path, "rb") as handle:  # noqa: PTH123 - see _state
+                        data = handle.read(MAX_NOTE_BYTES + 1)
+                except OSError:
+                    pass  # read_note reports why
+            digests.append(content_hash(data or b""))  # as _read_bytes hashes it
+            chunk.append((Path(path), display, data))
+        results.extend(read_notes(chunk))
+    return digests, results
+
+
+def _can_fork() -> bool:
+    return (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
 
 
 #: ingest.notes.NOTE_SUFFIXES (a test checks), here so that a cached run need not import

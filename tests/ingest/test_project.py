@@ -148,3 +148,29 @@ def test_note_listing_agrees_with_the_notes_reader(example_project: Path) -> Non
     listed = project_module._note_paths(notes)
     assert listed == [str(path) for path in iter_note_files(notes)]
     assert str(notes / "sub" / "Extra.YML") in listed and len(listed) == 7
+
+
+def test_notes_hashed_in_the_child_give_the_same_fingerprint(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cybercoop_cli.ingest.project import open_review
+
+    first_cache = os.environ["CYBERCOOP_CACHE_DIR"]
+    in_parallel(monkeypatch)
+    opened = open_review(example_project, cache=True)
+    assert opened.fingerprint is None  # six new notes: hashed where they are parsed
+    assert opened.recall("anything") is None
+    project = opened.load()
+    deferred = opened.fingerprint
+    assert deferred is not None
+    opened.remember("answer", 42)
+
+    monkeypatch.setattr(project_module, "PARALLEL_NOTES", 10**9)
+    monkeypatch.setenv("CYBERCOOP_CACHE_DIR", str(tmp_path / "other-cache"))
+    here = open_review(example_project, cache=True)  # every file hashed in this process
+    assert here.fingerprint == deferred
+    assert here.load() == project
+
+    monkeypatch.setenv("CYBERCOOP_CACHE_DIR", first_cache)
+    again = open_review(example_project, cache=True)
+    assert again.fingerprint == deferred and again.recall("answer") == 42
