@@ -206,6 +206,7 @@ class _Checker:
 
     # ----------------------------------------------------------------- citations
     def citation_findings(self) -> None:
+        listed_by_id: dict[int, str] = {}  # the candidates of a repeated citation, listed once
         for match in self.matches:
             c = match.citation
             shown = c.label() if not c.key else f"@{c.key}"
@@ -220,7 +221,9 @@ class _Checker:
                     candidate = None
                 self.add("unresolved-citation", message, c.start, c.end, candidate=candidate)
             elif match.grade is Grade.AMBIGUOUS:
-                listed = ", ".join(match.candidates)
+                listed = listed_by_id.get(id(match.candidates), "")
+                if not listed:
+                    listed = listed_by_id[id(match.candidates)] = ", ".join(match.candidates)
                 self.add(
                     "ambiguous-citation",
                     f"{shown} fits {len(match.candidates)} sources ({listed}); add a year "
@@ -295,10 +298,14 @@ class _Checker:
 
     def uncited_references(self) -> None:
         cited: set[str] = set()
+        # A citation repeated resolves to the very same candidates tuple: add each once
+        # (ambiguous citations of a common surname list dozens of candidates).
+        added: set[int] = set()
         for match in self.matches:
             if match.key and match.grade in {Grade.EXACT, Grade.NEAR}:
                 cited.add(match.key)
-            if match.grade is Grade.AMBIGUOUS:
+            if match.grade is Grade.AMBIGUOUS and id(match.candidates) not in added:
+                added.add(id(match.candidates))
                 cited.update(match.candidates)
         for source in self.source_list:
             if source.key in cited:
