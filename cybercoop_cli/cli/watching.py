@@ -40,6 +40,9 @@ def run_watch(
 
     An input that cannot be read while it is being edited is reported, and watching goes on.
     """
+    import gc
+
+    gc.enable()  # the app pauses the collector for one-shot commands; this one runs on
     from cybercoop_cli.workflow.watch import changes
 
     review_file = _review_file(project)

@@ -281,6 +281,12 @@ class OpenedReview:
 
     def load(self, *, progress: Progress | None = None) -> Project:
         """Parse the bibliography and the notes (reusing the cached ones that are unchanged)."""
+        from cybercoop_cli.gcpause import paused_gc
+
+        with paused_gc():  # a large acyclic build: see cybercoop_cli.gcpause
+            return self._load(progress)
+
+    def _load(self, progress: Progress | None) -> Project:
         if self._store is None:
             parsed = self._start_notes({}, progress)
             try:
