@@ -202,7 +202,8 @@ class SourceIndex:
 
     @staticmethod
     def _entry(source: Source) -> _Entry:
-        names = tuple(normalise_name(person.surname) for person in source.names if person.surname)
+        surnames = [person.surname for person in source.names]  # a property: read it once
+        names = tuple([normalise_name(surname) for surname in surnames if surname])
         year_field = (source.field("year") or source.date or "").strip().lower()
         suffix = ""
         if len(year_field) == 5 and year_field[:4].isdigit() and year_field[4].isalpha():
