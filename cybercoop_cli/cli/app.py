@@ -8,6 +8,7 @@ and exits 70 with a request to re-run with ``--debug``, which shows the tracebac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -157,5 +158,34 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="cybercoop")
+    """Console-script entry point.
+
+    The process ends without tearing the interpreter down object by object (as mypy
+    does): once the output is flushed and the exit handlers have run, nothing is left to
+    do but free memory, which took 0.7 s after a review of 100,000 sources.
+    """
+    try:
+        app(prog_name="cybercoop")
+        code: object = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    _hard_exit(code)
+
+
+def _hard_exit(code: object) -> None:
+    """Exit as ``sys.exit(code)`` would, without the interpreter's teardown."""
+    import atexit
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        sys.stderr.write(f"{code}\n")  # what sys.exit("message") prints
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (cybercoop ... | head): nothing more can be written.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
