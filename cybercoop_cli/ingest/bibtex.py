@@ -934,4 +934,6 @@ def _person(name: str) -> Person:
 
 def iter_bib_files(folder: Path) -> Iterable[Path]:
     """Every .bib file under ``folder``, in a stable order."""
-    return sorted(p for p in folder.rglob("*.bib") if p.is_file())
+    from cybercoop_cli.ingest.layout import bib_files
+
+    return bib_files(folder)

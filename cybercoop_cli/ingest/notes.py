@@ -7,18 +7,17 @@ its source key, sections and facets exist is checked against the review in
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from cybercoop_cli.errors import InputError
+from cybercoop_cli.ingest.layout import note_paths
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
 from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
-NOTE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 MAX_NOTE_BYTES = 10 * 1024 * 1024
 
 NOTE_KEYS = ("key", "tags", "annotation", "claims", "title", "aliases", "created", "updated")
@@ -49,21 +48,7 @@ _STANCES = {stance.value: stance for stance in Stance}
 
 def iter_note_files(folder: Path) -> list[Path]:
     """Every note file under ``folder`` in a stable order; hidden files and folders skipped."""
-    found: list[str] = []
-    stack = [str(folder)]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif "." + entry.name.rpartition(".")[2].lower() in NOTE_SUFFIXES and entry.is_file():
-                found.append(entry.path)
-    return [Path(path) for path in sorted(found)]  # sorting strings is far cheaper than Paths
+    return [Path(path) for path in note_paths(folder)]
 
 
 def read_notes(

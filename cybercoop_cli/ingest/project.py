@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cybercoop_cli.cache import RACY_NS, CacheData, cache_format, content_hash
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
+from cybercoop_cli.ingest import layout
 from cybercoop_cli.ingest.review import MAX_REVIEW_BYTES, REVIEW_FILE, read_review
 from cybercoop_cli.ingest.text import MAX_BIB_BYTES
 
@@ -65,7 +66,7 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
 def _read_references(review: Review) -> Bibliography:
     root = review.root
     folder = review.references_dir
-    bib_files = _bib_files(review.references_dir)
+    bib_files = layout.bib_files(review.references_dir)
     from cybercoop_cli.ingest.bibtex import read_bibliography
     from cybercoop_cli.model import Bibliography, Problem
 
@@ -170,10 +171,10 @@ class OpenedReview:
         self._review_digest = ""
         root = review_file.parent
         self._bibs: list[tuple[str, str | Path]] = [
-            (_relative(path, root), path) for path in _bib_files(references_dir)
+            (_relative(path, root), path) for path in layout.bib_files(references_dir)
         ]
         # Strings, not Paths, for speed: a review may hold tens of thousands of notes.
-        note_paths = _note_paths(notes_dir)
+        note_paths = layout.note_paths(notes_dir)
         prefix = str(root).rstrip(os.sep) + os.sep
         if all(path.startswith(prefix) for path in note_paths):
             cut = len(prefix)
@@ -556,32 +557,6 @@ def _can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
 
 
-#: ingest.notes.NOTE_SUFFIXES (a test checks), here so that a cached run need not import
-#: the notes parser.
-_NOTE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
-
-
-def _note_paths(folder: Path) -> list[str]:
-    """The note files under ``folder``, as :func:`iter_note_files` finds them, as strings."""
-    if not folder.is_dir():
-        return []
-    found: list[str] = []
-    stack = [str(folder)]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif "." + entry.name.rpartition(".")[2].lower() in _NOTE_SUFFIXES and entry.is_file():
-                found.append(entry.path)
-    return sorted(found)
-
-
 def _detach() -> bool | None:
     """Fork a detached grandchild: True in it, False here once it runs, None if it cannot.
 
@@ -620,11 +595,6 @@ def _state(path: str | Path) -> tuple[int, int, int, int]:
 def _settled(state: tuple[int, ...], hashed_at: int) -> bool:
     """Whether a file in this state was last changed well before it was hashed."""
     return state[0] >= 0 and max(state[1], state[2]) < hashed_at - RACY_NS
-
-
-def _bib_files(folder: Path) -> list[Path]:
-    # As ingest.bibtex.iter_bib_files, without importing the parser on a cached run.
-    return sorted(p for p in folder.rglob("*.bib") if p.is_file()) if folder.is_dir() else []
 
 
 def _read_bytes(path: str | Path, limit: int) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cybercoop_cli.errors import CybercoopError
-from cybercoop_cli.ingest.notes import NOTE_SUFFIXES
+from cybercoop_cli.ingest.layout import NOTE_SUFFIXES
 from cybercoop_cli.model import Review
 
 #: Milliseconds to wait for more events before a batch is reported.

@@ -136,16 +136,16 @@ def test_a_child_is_ended_when_the_bibliography_fails(
         os.kill(child, 0)  # killed and reaped, not left running or as a zombie
 
 
-def test_note_listing_agrees_with_the_notes_reader(example_project: Path) -> None:
-    from cybercoop_cli.ingest.notes import NOTE_SUFFIXES, iter_note_files
+def test_note_listing_skips_hidden_files_and_keeps_every_suffix(example_project: Path) -> None:
+    from cybercoop_cli.ingest.layout import note_paths
+    from cybercoop_cli.ingest.notes import iter_note_files
 
-    assert project_module._NOTE_SUFFIXES == NOTE_SUFFIXES
     notes = example_project / "notes"
     (notes / ".hidden.md").write_text("---\nkey: x\n---\n")
     (notes / "sub").mkdir()
     (notes / "sub" / "Extra.YML").write_text("key: x\n")
     (notes / "readme.txt").write_text("not a note")
-    listed = project_module._note_paths(notes)
+    listed = note_paths(notes)
     assert listed == [str(path) for path in iter_note_files(notes)]
     assert str(notes / "sub" / "Extra.YML") in listed and len(listed) == 7
 
