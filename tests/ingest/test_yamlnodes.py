@@ -342,6 +342,6 @@ def test_the_simple_path_agrees_on_character_soup(text: str) -> None:
 def test_very_deep_nesting_is_a_yaml_error_not_a_crash(text: str) -> None:
     # PyYAML 6.0.3 recurses until Python's limit (our message); libyaml in PyYAML 6.0.4
     # stops at its own depth limit ("exceeded maximum nesting depth").
-    with pytest.raises(YamlError, match="nested too deeply|maximum nesting depth") as info:
+    with pytest.raises(YamlError, match=r"nested too deeply|maximum nesting depth") as info:
         load_yaml(text, file="deep.yaml", first_line=2)
     assert info.value.line == 2
