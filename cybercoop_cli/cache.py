@@ -209,6 +209,7 @@ class ProjectCache:
     def _write(self, path: Path, data: object) -> str | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=".review-", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -223,3 +224,21 @@ class ProjectCache:
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             return f"cannot write the cache {path}: {exc}"
         return None
+
+
+#: A temporary cache file older than this was left by a writer that was killed: even a
+#: 100,000-source model is written in seconds.
+ABANDONED_AFTER = 600.0
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove temporary files that killed writers (SIGKILL, power loss) left behind."""
+    import time
+
+    limit = time.time() - ABANDONED_AFTER
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".review-") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if entry.stat().st_mtime < limit:
+                        Path(entry.path).unlink()

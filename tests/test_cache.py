@@ -260,3 +260,17 @@ def test_cache_written_in_the_background_is_complete_and_used(
 
     monkeypatch.setattr(project_module, "_read_references", no_parsing)
     assert review_json(example_project) == first == fresh
+
+
+def test_a_killed_writers_temporary_file_is_removed_later(tmp_path: Path) -> None:
+    cache = ProjectCache(tmp_path / "cybercoop.yaml")
+    cache.path.parent.mkdir(parents=True, exist_ok=True)
+    old = cache.path.parent / ".review-abandoned.tmp"
+    fresh = cache.path.parent / ".review-writing-now.tmp"
+    old.write_bytes(b"half a pickle")
+    fresh.write_bytes(b"being written")
+    long_ago = old.stat().st_mtime - 3600
+    os.utime(old, (long_ago, long_ago))
+    assert cache.save(CacheData()) is None
+    assert not old.exists()  # left by a writer killed an hour ago
+    assert fresh.exists()  # perhaps another run writing right now
