@@ -274,3 +274,20 @@ def test_a_killed_writers_temporary_file_is_removed_later(tmp_path: Path) -> Non
     assert cache.save(CacheData()) is None
     assert not old.exists()  # left by a writer killed an hour ago
     assert fresh.exists()  # perhaps another run writing right now
+
+
+def test_the_fingerprint_depends_on_content_not_on_what_was_hashed_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cybercoop_cli.ingest.project import open_review
+
+    settle_now(monkeypatch)
+    first = open_review(example_project, cache=True)
+    first.load()
+    notes = sorted((example_project / "notes").iterdir())
+    os.utime(notes[0])  # a new state, the same content: hashed again, the others not
+    again = open_review(example_project, cache=True)
+    assert again.fingerprint == first.fingerprint is not None
+    notes[0].write_text(notes[0].read_text() + "\n")
+    changed = open_review(example_project, cache=True)
+    assert changed.fingerprint not in (None, first.fingerprint)

@@ -223,33 +223,37 @@ class OpenedReview:
         index = self._store.load_files()
         now = time.time_ns()
         records: dict[str, FileRecord] = {}
-        unknown: list[tuple[int, str, str | Path]] = []
-        for kind, inputs in ((MAX_BIB_BYTES, self._bibs), (MAX_NOTE_BYTES, self._notes)):
+        unknown: list[tuple[bool, str, str | Path]] = []  # (is a note, display, path)
+        for is_note, inputs in ((False, self._bibs), (True, self._notes)):
             for display, path in inputs:
                 state = self._states[display]
                 record = index.files.get(display)
                 if record is not None and record[:4] == state and _settled(state, record[5]):
                     records[display] = record
                 else:
-                    unknown.append((kind, display, path))
+                    unknown.append((is_note, display, path))
         self._scanned_at = now
         self._records = records
         self._dirty = True
-        if sum(kind == MAX_NOTE_BYTES for kind, _, _ in unknown) >= PARALLEL_NOTES and _can_fork():
+        if sum(is_note for is_note, _, _ in unknown) >= PARALLEL_NOTES and _can_fork():
             # Many new notes (a first run): they are read, hashed and parsed together in
             # the child that parses them; the fingerprint is known once they are.
-            self._unhashed = {d for kind, d, _ in unknown if kind == MAX_NOTE_BYTES}
-            unknown = [item for item in unknown if item[0] != MAX_NOTE_BYTES]
-        for kind, display, path in unknown:
-            data = _read_bytes(path, kind)
+            self._unhashed = {d for is_note, d, _ in unknown if is_note}
+            unknown = [item for item in unknown if not item[0]]
+        for is_note, display, path in unknown:
+            data = _read_bytes(path, MAX_NOTE_BYTES if is_note else MAX_BIB_BYTES)
             self._contents[display] = data
             records[display] = (*self._states[display], content_hash(data), now)
         if not self._unhashed:
             self.fingerprint = self._fingerprint(records)
 
     def _fingerprint(self, records: dict[str, FileRecord]) -> str:
+        """The digest of every input's content, in the inputs' order (not the records')."""
         parts = [cache_format().encode(), self._review_digest.encode()]
-        parts.extend(f"{display}\0{record[4]}".encode() for display, record in records.items())
+        parts.extend(
+            f"{display}\0{records[display][4]}".encode()
+            for display, _ in (*self._bibs, *self._notes)
+        )
         return content_hash(*parts)
 
     def _load_records(self) -> dict[str, FileRecord] | None:
@@ -333,9 +337,7 @@ class OpenedReview:
                 records[display] = (*self._states[display], digest, self._scanned_at)
         if self._unhashed:
             self._unhashed = set()
-            self.fingerprint = self._fingerprint(
-                {d: records[d] for d, _ in (*self._bibs, *self._notes)}
-            )
+            self.fingerprint = self._fingerprint(records)
         for (display, _), (note, note_problems) in zip(self._notes, results, strict=True):
             fresh.notes[display] = (records[display][4], note, note_problems)
         changed = changed or len(reuse) != len(self._notes) or set(cached.notes) != set(fresh.notes)
