@@ -53,6 +53,20 @@ KINDS: dict[str, tuple[Severity, str]] = {
 WEAK_SUPPORT_THRESHOLD = 0.2
 MIN_QUOTE_WORDS = 4
 
+#: An ambiguous citation names at most this many of the sources it fits, then how many
+#: more: "(Smith et al., 2020)" can fit dozens in a large review, and a list of dozens
+#: in every message (and every JSON record) helps nobody and grows with the square of
+#: the review.
+LISTED_CANDIDATES = 10
+
+
+def listed_candidates(keys: tuple[str, ...]) -> str:
+    """``a, b, c`` or, past :data:`LISTED_CANDIDATES`, ``a, b, ... j and 25 more``."""
+    if len(keys) <= LISTED_CANDIDATES:
+        return ", ".join(keys)
+    shown = ", ".join(keys[:LISTED_CANDIDATES])
+    return f"{shown} and {len(keys) - LISTED_CANDIDATES} more"
+
 
 @dataclass(frozen=True, slots=True)
 class CheckFinding:
@@ -223,7 +237,9 @@ class _Checker:
             elif match.grade is Grade.AMBIGUOUS:
                 listed = listed_by_id.get(id(match.candidates), "")
                 if not listed:
-                    listed = listed_by_id[id(match.candidates)] = ", ".join(match.candidates)
+                    listed = listed_by_id[id(match.candidates)] = listed_candidates(
+                        match.candidates
+                    )
                 self.add(
                     "ambiguous-citation",
                     f"{shown} fits {len(match.candidates)} sources ({listed}); add a year "

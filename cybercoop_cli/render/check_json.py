@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cybercoop_cli.analysis.check import CheckFinding, CheckReport
+from cybercoop_cli.analysis.check import LISTED_CANDIDATES, CheckFinding, CheckReport
 from cybercoop_cli.analysis.resolve import Grade
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -58,7 +58,9 @@ def _check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
                 "locator": c.locator or None,
                 "key": c.key or match.key,
                 "match": match.grade.value,
-                "candidates": list(match.candidates),
+                # The first LISTED_CANDIDATES, and how many there are in all.
+                "candidates": list(match.candidates[:LISTED_CANDIDATES]),
+                "candidate_count": len(match.candidates),
             }
         )
     grades = {grade.value: 0 for grade in Grade}

@@ -257,3 +257,33 @@ def test_every_kind_is_documented_in_the_readme() -> None:
 def test_kinds_have_a_severity_and_description(kind: str) -> None:
     severity, description = KINDS[kind]
     assert isinstance(severity, Severity) and description
+
+
+def test_an_ambiguous_citation_names_ten_candidates_and_counts_the_rest() -> None:
+    from cybercoop_cli.analysis.check import LISTED_CANDIDATES
+    from cybercoop_cli.render.check_json import check_json
+
+    many = tuple(
+        Source(
+            key=f"wang2020{letter}",
+            entry_type="article",
+            file="r.bib",
+            line=index,
+            authors=(Person(family="Wang"),),
+            year=2020,
+            title=f"Work {letter}",
+        )
+        for index, letter in enumerate("abcdefghijklmnopqrstuvwxy")
+    )
+    manuscript = parse_manuscript("As shown (Wang, 2020).\n", "markdown", "m.md")
+    report = check_manuscript(manuscript, many, ())
+    (finding,) = [f for f in report.findings if f.finding.kind == "ambiguous-citation"]
+    message = finding.finding.message
+    assert "fits 25 sources" in message and "wang2020j and 15 more" in message
+    assert "wang2020k" not in message
+    (citation,) = check_json(report, manuscript)["citations"]
+    assert citation["candidate_count"] == 25
+    assert citation["candidates"] == [f"wang2020{c}" for c in "abcdefghij"]
+    assert len(citation["candidates"]) == LISTED_CANDIDATES
+    # All 25 still count as cited: only what is listed is cut, not what is known.
+    assert not [f for f in report.findings if f.finding.kind == "uncited-reference"]
