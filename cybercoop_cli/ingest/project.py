@@ -545,11 +545,9 @@ def read_note_batch(
         chunk: list[tuple[Path, str, bytes | None]] = []
         for path, display, data in items[start : start + step]:
             if data is None:
-                try:
-                    with open(path, "rb") as handle:  # noqa: PTH123 - see _state
-                        data = handle.read(MAX_NOTE_BYTES + 1)
-                except OSError:
-                    pass  # read_note reports why
+                # Unreadable: data stays None, and read_note reads again and says why.
+                with contextlib.suppress(OSError), open(path, "rb") as handle:  # noqa: PTH123
+                    data = handle.read(MAX_NOTE_BYTES + 1)
             digests.append(content_hash(data or b""))  # as _read_bytes hashes it
             chunk.append((Path(path), display, data))
         results.extend(read_notes(chunk))
