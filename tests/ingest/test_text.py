@@ -233,3 +233,46 @@ def test_the_ascii_fast_path_skips_only_checks_that_would_find_nothing(data: byt
         assert "\x00" not in plain and text_module._CONTROL.search(plain) is None
     else:
         assert "\x00" not in text and text_module._CONTROL.search(text) is None
+
+
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 1023, 1024, 1025, text_module.FIRST_READ - 1, text_module.FIRST_READ,
+     text_module.FIRST_READ + 1, 5 * text_module.FIRST_READ + 7, 40 * text_module.FIRST_READ],
+)  # fmt: skip
+@pytest.mark.parametrize("limit", [1024, text_module.FIRST_READ, 20 * text_module.FIRST_READ])
+def test_read_bounded_reads_the_file_up_to_one_byte_past_the_limit(
+    tmp_path: Path, size: int, limit: int
+) -> None:
+    path = tmp_path / "input.bin"
+    content = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    path.write_bytes(content)
+    assert text_module.read_bounded(path, limit) == content[: limit + 1]
+    assert text_module.read_bounded(str(path), limit) == content[: limit + 1]
+
+
+def test_read_bounded_reads_a_pipe_whose_reads_come_in_pieces(tmp_path: Path) -> None:
+    # A FIFO returns what has been written so far: a short read is not the end.
+    import os
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    pieces = [b"a" * 10, b"b" * 70_000, b"c" * 5]
+
+    def writer() -> None:
+        with fifo.open("wb", buffering=0) as out:
+            for piece in pieces:
+                out.write(piece)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert text_module.read_bounded(fifo, 1 << 20) == b"".join(pieces)
+    finally:
+        thread.join()
+
+
+def test_read_bounded_raises_for_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        text_module.read_bounded(tmp_path / "absent.txt", 100)
