@@ -76,9 +76,12 @@ def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
 
+@pytest.mark.parametrize("memfd", [True, False], ids=["memfd", "temporary-file"])
 def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, memfd: bool
 ) -> None:
+    if not memfd:  # as on systems without memfd_create: an unlinked temporary file
+        monkeypatch.delattr(os, "memfd_create", raising=False)
     serial = load_project(example_project)
     log = tmp_path / "pids"
 
