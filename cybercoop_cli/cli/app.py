@@ -163,13 +163,23 @@ def main() -> None:
     The process ends without tearing the interpreter down object by object (as mypy
     does): once the output is flushed and the exit handlers have run, nothing is left to
     do but free memory, which took 0.7 s after a review of 100,000 sources.
+
+    For the same reason the cyclic collector stays off for the whole process (the error
+    boundary pauses it per command, for callers that go on): turned back on, its first
+    collection walked every object the command had built, 0.07 s after a first review of
+    10,000 sources, just before exiting. ``review --watch``, which runs on, turns it on.
     """
+    import gc
+
+    gc.disable()
     try:
         app(prog_name="cybercoop")
-        code: object = 0
     except SystemExit as exit_:
-        code = exit_.code
-    _hard_exit(code)
+        # Exiting from inside the handler: the exception's traceback still holds the
+        # command's frames, so what they built is not freed object by object first
+        # (0.05 s after a first review of 10,000 sources, measured).
+        _hard_exit(exit_.code)
+    _hard_exit(0)
 
 
 def _hard_exit(code: object) -> None:
