@@ -262,6 +262,48 @@ def test_cache_written_in_the_background_is_complete_and_used(
     assert review_json(example_project) == first == fresh
 
 
+def test_background_writes_wait_for_flush_and_are_then_all_made(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import cybercoop_cli.ingest.project as project_module
+    from cybercoop_cli.ingest.project import open_review
+
+    settle_now(monkeypatch)
+    detached: list[int] = []
+    real_detach = project_module._detach
+
+    def counting_detach() -> bool | None:
+        detached.append(os.getpid())
+        return real_detach()
+
+    monkeypatch.setattr(project_module, "_detach", counting_detach)
+    opened = open_review(example_project, cache=True, background=True)
+    project = opened.load()
+    opened.remember("a result", ("computed", 3))
+    cache = ProjectCache(example_project / "cybercoop.yaml")
+    written = (cache.path, cache.files_path, cache.index_path)
+    # Nothing is written while the command may still be producing its output.
+    assert not detached and not any(path.exists() for path in written)
+    opened.flush()  # in a detached child
+    assert detached == [os.getpid()]
+    deadline = time.monotonic() + 60
+    while not all(path.exists() for path in written):
+        assert time.monotonic() < deadline, "the detached writer never finished"
+        time.sleep(0.02)
+    again = open_review(example_project, cache=True)
+    assert again.fingerprint == opened.fingerprint is not None
+    deadline = time.monotonic() + 60
+    while again.recall("a result") is None:  # the memo is the writer's last file
+        assert time.monotonic() < deadline, "the memo was never written"
+        time.sleep(0.02)
+    assert again.recall("a result") == ("computed", 3)
+    assert again.load() == project
+    opened.flush()  # nothing left to write: no second writer
+    assert detached == [os.getpid()]
+
+
 def test_a_killed_writers_temporary_file_is_removed_later(tmp_path: Path) -> None:
     cache = ProjectCache(tmp_path / "cybercoop.yaml")
     cache.path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,12 @@ class CybercoopGroup(PlainGroup):
             # cyclic collector only slows it (by a third, measured on review and check).
             # Long-running commands (review --watch) turn it back on.
             with paused_gc():
-                return super().invoke(ctx)
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    from cybercoop_cli.cli.common import write_cache_behind
+
+                    write_cache_behind()
         except (typer.Exit, typer.Abort, TyperException):
             raise  # usage errors and deliberate exits: Typer reports them
         except CybercoopError as exc:

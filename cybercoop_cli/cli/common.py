@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -119,10 +119,33 @@ def open_project(project: Path | None, quiet: bool = False, no_cache: bool = Fal
         if not quiet:
             stderr_console().print(f"warning: {message}", markup=False, highlight=False)
 
-    # The cache is written by a detached child, so the command ends when its output is
-    # out; CYBERCOOP_CACHE_SYNC=1 writes it before the command ends (tests, scripts).
+    # The cache is written by a detached child once the output is out (see
+    # write_cache_behind), so the command ends then; CYBERCOOP_CACHE_SYNC=1 writes it
+    # as the command goes (tests, scripts).
     background = not os.environ.get("CYBERCOOP_CACHE_SYNC")
-    return open_review(project, cache=cache_enabled(no_cache), warn=warn, background=background)
+    opened = open_review(project, cache=cache_enabled(no_cache), warn=warn, background=background)
+    if background:
+        _OPENED.append(opened)
+    return opened
+
+
+# Reviews whose cache writes wait for the command's output to be out.
+_OPENED: list[OpenedReview] = []
+
+
+def write_cache_behind() -> None:
+    """Once the output is out, hand the cache writes kept so far to a detached child.
+
+    The error boundary calls this when a command ends, however it ends; ``review
+    --watch`` calls it after each refresh.
+    """
+    if not _OPENED:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: nothing more can be written
+            stream.flush()
+    while _OPENED:
+        _OPENED.pop(0).flush()
 
 
 def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:

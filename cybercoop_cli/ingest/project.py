@@ -111,8 +111,10 @@ def open_review(
 ) -> OpenedReview:
     """Find a review and list its input files, without parsing them yet.
 
-    With ``background``, a load writes the cache in a detached child process, so that the
-    caller need not wait for it (the command line does this).
+    With ``background``, what a load or :meth:`OpenedReview.remember` would write to the
+    cache waits until :meth:`OpenedReview.flush`, which writes it all in a detached child
+    process, so that the caller need not wait for it (the command line does this, once
+    its output is out). Without it, the cache is written as it goes.
 
     With ``cache``, each input's content digest is known once this returns (from the
     file index where a file's state is unchanged, by reading it otherwise), and with them
@@ -188,8 +190,9 @@ class OpenedReview:
         self._dirty = False  # the file index must be written
         self._unhashed: set[str] = set()  # notes to be hashed where they are parsed
         self._scanned_at = 0
-        #: Write the cache in a detached child process (see :meth:`_write`).
+        #: Keep cache writes until :meth:`flush`, which makes them in a detached child.
         self.background = False
+        self._pending: list[Callable[[], str | None]] = []
 
     @property
     def review(self) -> Review:
@@ -277,7 +280,8 @@ class OpenedReview:
         """Keep ``value``, computed from these exact inputs, under ``name``."""
         if self._store is None or self.fingerprint is None:
             return
-        self._notify(self._store.remember(name, self.fingerprint, value))
+        store, fingerprint = self._store, self.fingerprint
+        self._write([lambda: store.remember(name, fingerprint, value)])
 
     def _notify(self, warning: str | None) -> None:
         if warning and self._warn:
@@ -351,15 +355,26 @@ class OpenedReview:
         return self._assemble(bibliography, results)
 
     def _write(self, writes: list[Callable[[], str | None]]) -> None:
-        """Write the cache: here, or in a detached child when ``background`` was asked for.
+        """Write to the cache now, or keep the writes for :meth:`flush` (``background``)."""
+        if self.background:
+            self._pending.extend(writes)
+            return
+        for write in writes:
+            self._notify(write())
 
-        A detached child lets the command finish while ~30 MB of model are pickled; until
-        it is done a new run finds the previous cache (files are replaced atomically) and
-        parses what changed again, so nothing stale can be served.
+    def flush(self) -> None:
+        """Make the cache writes kept so far, in a detached child process where one can start.
+
+        A detached child lets the command end while ~30 MB of model are pickled; until it
+        is done a new run finds the previous cache (files are replaced atomically) and
+        parses what changed again, so nothing stale can be served. Started once the
+        command's output is out, it also spares the command the copy-on-write faults of
+        running beside it (0.05 s after a first review of 10,000 sources, measured).
         """
+        writes, self._pending = self._pending, []
         if not writes:
             return
-        detached = _detach() if self.background and hasattr(os, "fork") else None
+        detached = _detach() if hasattr(os, "fork") else None
         if detached:  # the grandchild
             try:
                 for write in writes:
