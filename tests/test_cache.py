@@ -156,6 +156,20 @@ def test_unchanged_files_are_not_read_again(
     assert second == first
 
 
+def test_a_bib_read_to_hash_it_is_parsed_from_those_bytes(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cybercoop_cli.ingest.bibtex as bibtex_module
+
+    uncached = load_project(example_project)
+
+    def no_second_read(path: Path, **_kwargs: object) -> object:
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(bibtex_module, "read_text", no_second_read)
+    assert load_project(example_project, cache=True) == uncached
+
+
 def test_an_edit_keeping_size_and_mtime_is_seen(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

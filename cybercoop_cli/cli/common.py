@@ -125,12 +125,16 @@ def open_project(project: Path | None, quiet: bool = False, no_cache: bool = Fal
     background = not os.environ.get("CYBERCOOP_CACHE_SYNC")
     opened = open_review(project, cache=cache_enabled(no_cache), warn=warn, background=background)
     if background:
+        _FLUSHED.clear()  # a previous command's, in a process that runs several (tests)
         _OPENED.append(opened)
     return opened
 
 
-# Reviews whose cache writes wait for the command's output to be out.
+# Reviews whose cache writes wait for the command's output to be out, and those whose
+# writes were handed over: kept, so that they are not freed object by object (tens of
+# thousands of file records) just before the process ends.
 _OPENED: list[OpenedReview] = []
+_FLUSHED: list[OpenedReview] = []
 
 
 def write_cache_behind() -> None:
@@ -145,7 +149,9 @@ def write_cache_behind() -> None:
         with suppress(OSError, ValueError):  # a closed pipe: nothing more can be written
             stream.flush()
     while _OPENED:
-        _OPENED.pop(0).flush()
+        opened = _OPENED.pop(0)
+        _FLUSHED.append(opened)
+        opened.flush()
 
 
 def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:

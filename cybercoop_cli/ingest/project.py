@@ -63,14 +63,14 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
     return _read_references(review)
 
 
-def _read_references(review: Review) -> Bibliography:
+def _read_references(review: Review, contents: dict[str, bytes] | None = None) -> Bibliography:
     root = review.root
     folder = review.references_dir
     bib_files = layout.bib_files(review.references_dir)
     from cybercoop_cli.ingest.bibtex import read_bibliography
     from cybercoop_cli.model import Bibliography, Problem
 
-    bibliography = read_bibliography(bib_files, display_root=root)
+    bibliography = read_bibliography(bib_files, display_root=root, contents=contents)
     if bib_files:
         return bibliography
     missing = Problem(
@@ -193,6 +193,9 @@ class OpenedReview:
         #: Keep cache writes until :meth:`flush`, which makes them in a detached child.
         self.background = False
         self._pending: list[Callable[[], str | None]] = []
+        # What flush() handed over: freed with this object, not one by one just before a
+        # command ends (tens of thousands of records and notes: 0.016 s, measured).
+        self._handed_over: list[Callable[[], str | None]] = []
 
     @property
     def review(self) -> Review:
@@ -328,8 +331,14 @@ class OpenedReview:
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
         else:
+            # The .bib files read to hash them are not read again.
+            contents = {
+                str(path): self._contents.pop(display)
+                for display, path in self._bibs
+                if display in self._contents
+            }
             try:
-                bibliography = _read_references(self.review)
+                bibliography = _read_references(self.review, contents)
             except BaseException:
                 parsed.cancel()
                 raise
@@ -382,6 +391,7 @@ class OpenedReview:
             finally:
                 os._exit(0)
         if detached is False:  # handed over
+            self._handed_over.extend(writes)
             return
         for write in writes:
             self._notify(write())
