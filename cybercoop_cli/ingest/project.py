@@ -189,6 +189,7 @@ class OpenedReview:
         self._states_digest = ""
         self._dirty = False  # the file index must be written
         self._unhashed: set[str] = set()  # notes to be hashed where they are parsed
+        self._early: _NotesReader | None = None  # started by _fresh_scan
         self._scanned_at = 0
         #: Keep cache writes until :meth:`flush`, which makes them in a detached child.
         self.background = False
@@ -196,6 +197,12 @@ class OpenedReview:
         # What flush() handed over: freed with this object, not one by one just before a
         # command ends (tens of thousands of records and notes: 0.016 s, measured).
         self._handed_over: list[Callable[[], str | None]] = []
+
+    def __del__(self) -> None:
+        # Opened but never loaded: a child started by _fresh_scan is not left running.
+        with contextlib.suppress(Exception):
+            if self._early is not None:
+                self._early.cancel()
 
     @property
     def review(self) -> Review:
@@ -214,20 +221,19 @@ class OpenedReview:
     def scan(self, review_digest: str, quick: QuickIndex | None) -> None:
         """Learn every input's digest and the fingerprint (see :mod:`cybercoop_cli.cache`)."""
         self._review_digest = review_digest
-        listed = (*self._bibs, *self._notes)
-        displays = [display for display, _ in listed]
-        states = [_state(path) for _, path in listed]
-        self._states = dict(zip(displays, states, strict=True))
-        # One pickle of names and states: a tenth of formatting a line per file.
-        flat = pickle.dumps((displays, states), protocol=pickle.HIGHEST_PROTOCOL)
-        self._states_digest = hashlib.blake2b(flat, digest_size=16).hexdigest()
+        assert self._store is not None
+        index = self._store.load_files() if quick is None else None
+        if index is not None and not index.files and self._fresh_scan():
+            return
+        self._states = {display: _state(path) for display, path in (*self._bibs, *self._notes)}
+        self._states_digest = self._digest_states()
         if quick is not None and quick.states_digest == self._states_digest:
             self.fingerprint = quick.fingerprint  # nothing changed since it was written
             return
         from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES
 
-        assert self._store is not None
-        index = self._store.load_files()
+        if index is None:
+            index = self._store.load_files()
         now = time.time_ns()
         records: dict[str, FileRecord] = {}
         unknown: list[tuple[bool, str, str | Path]] = []  # (is a note, display, path)
@@ -253,6 +259,40 @@ class OpenedReview:
             records[display] = (*self._states[display], content_hash(data), now)
         if not self._unhashed:
             self.fingerprint = self._fingerprint(records)
+
+    def _fresh_scan(self) -> bool:
+        """Scan a review of which nothing is known yet (a first run), if it has many notes.
+
+        Their child process starts at once, and takes each note's state before it reads,
+        hashes and parses it: the file index, the states' digest and the fingerprint are
+        complete once its results are back (see :meth:`_load`). Returns False, having done
+        nothing, where the notes are better read here.
+        """
+        if len(self._notes) < PARALLEL_NOTES or not _can_fork():
+            return False
+        now = time.time_ns()
+        self._scanned_at = now
+        self._dirty = True
+        self._unhashed = {display for display, _ in self._notes}
+        self._early = _start_reading_notes(
+            [(path, display, None) for display, path in self._notes], None, with_states=True
+        )
+        records: dict[str, FileRecord] = {}
+        for display, path in self._bibs:
+            state = self._states[display] = _state(path)
+            data = _read_bytes(path, MAX_BIB_BYTES)
+            self._contents[display] = data
+            records[display] = (*state, content_hash(data), now)
+        self._records = records
+        return True
+
+    def _digest_states(self) -> str:
+        """One digest of every input's name and state, in the inputs' order."""
+        displays = [display for display, _ in (*self._bibs, *self._notes)]
+        states = [self._states[display] for display in displays]
+        # One pickle of names and states: a tenth of formatting a line per file.
+        flat = pickle.dumps((displays, states), protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.blake2b(flat, digest_size=16).hexdigest()
 
     def _fingerprint(self, records: dict[str, FileRecord]) -> str:
         """The digest of every input's content, in the inputs' order (not the records')."""
@@ -323,7 +363,11 @@ class OpenedReview:
             record = records.get(display)
             if hit is not None and record is not None and hit[0] == record[4]:
                 reuse[display] = (hit[1], hit[2])
-        parsed = self._start_notes(reuse, progress)  # perhaps beside us, in a child
+        if self._early is not None:  # started by _fresh_scan: nothing to reuse
+            parsed, self._early = self._early, None
+            parsed.progress = progress
+        else:
+            parsed = self._start_notes(reuse, progress)  # perhaps beside us, in a child
         if progress:
             progress("references", 0, 0)
         key = content_hash(*(f"{d}\0{records[d][4]}".encode() for d, _ in self._bibs))
@@ -346,6 +390,9 @@ class OpenedReview:
         fresh.bibliography_key, fresh.bibliography = key, bibliography
 
         results = self._merge(reuse, parsed)
+        if parsed.with_states:  # the notes' states came with them: see _fresh_scan
+            self._states.update(parsed.states)
+            self._states_digest = self._digest_states()
         for display, digest in parsed.digests.items():
             if display in self._unhashed:
                 records[display] = (*self._states[display], digest, self._scanned_at)
@@ -464,14 +511,16 @@ PARALLEL_NOTES = 1000
 
 
 def _start_reading_notes(
-    items: list[tuple[str | Path, str, bytes | None]], progress: Progress | None
+    items: list[tuple[str | Path, str, bytes | None]],
+    progress: Progress | None,
+    with_states: bool = False,
 ) -> _NotesReader:
     """Start parsing notes; the reader returned gives the results, in order.
 
     With many notes, on a machine with more than one core where processes can fork, the
     notes are parsed in a child process while this one parses the bibliography.
     """
-    reader = _NotesReader(items, progress)
+    reader = _NotesReader(items, progress, with_states)
     if len(items) >= PARALLEL_NOTES and _can_fork():
         reader.fork()
     return reader
@@ -487,14 +536,20 @@ class _NotesReader:
     """
 
     def __init__(
-        self, items: list[tuple[str | Path, str, bytes | None]], progress: Progress | None
+        self,
+        items: list[tuple[str | Path, str, bytes | None]],
+        progress: Progress | None,
+        with_states: bool = False,
     ) -> None:
         self.items = items
         self.progress = progress
+        self.with_states = with_states
         self.pid = 0
         self.handover = -1  # the file the child writes its results to
         #: display name -> content digest of every note parsed
         self.digests: dict[str, str] = {}
+        #: display name -> state of every note parsed (``with_states`` only)
+        self.states: dict[str, State] = {}
 
     def fork(self) -> None:
         import cybercoop_cli.ingest.notes  # noqa: F401 - imported before forking, not in the child
@@ -510,7 +565,8 @@ class _NotesReader:
         if pid == 0:  # the child: parse, hand the results over, and leave at once
             status = 1
             try:
-                data = pickle.dumps(read_note_batch(self.items), protocol=pickle.HIGHEST_PROTOCOL)
+                batch = read_note_batch(self.items, with_states=self.with_states)
+                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
                 view = memoryview(data)
                 while view:
                     view = view[os.write(handover, view) :]
@@ -520,11 +576,14 @@ class _NotesReader:
         self.pid, self.handover = pid, handover
 
     def __call__(self) -> list[tuple[Note | None, list[Problem]]]:
-        digests, results = self._run()
-        self.digests = dict(zip((display for _, display, _ in self.items), digests, strict=True))
+        digests, results, states = self._run()
+        displays = [display for _, display, _ in self.items]
+        self.digests = dict(zip(displays, digests, strict=True))
+        if self.with_states:
+            self.states = dict(zip(displays, states, strict=True))
         return results
 
-    def _run(self) -> tuple[list[str], list[tuple[Note | None, list[Problem]]]]:
+    def _run(self) -> tuple[list[str], list[tuple[Note | None, list[Problem]]], list[State]]:
         if self.pid:
             if self.progress:
                 self.progress("notes", 0, len(self.items))
@@ -537,11 +596,14 @@ class _NotesReader:
                 if status == 0:
                     with contextlib.suppress(Exception):
                         handover.seek(0)
-                        digests, results = pickle.load(handover)  # from our own child
-                        if len(digests) == len(results) == len(self.items):
-                            return digests, results
+                        digests, results, states = pickle.load(handover)  # our own child's
+                        count = len(self.items)
+                        if len(digests) == len(results) == count and len(states) == (
+                            count if self.with_states else 0
+                        ):
+                            return digests, results, states
             # The child failed (killed, out of memory): parse here instead.
-        return read_note_batch(self.items, self.progress)
+        return read_note_batch(self.items, self.progress, with_states=self.with_states)
 
     def cancel(self) -> None:
         if self.pid:
@@ -567,23 +629,34 @@ def _anonymous_file() -> int:
     return fd
 
 
+State = tuple[int, int, int, int]
+
+
 def read_note_batch(
-    items: Sequence[tuple[str | Path, str, bytes | None]], progress: Progress | None = None
-) -> tuple[list[str], list[tuple[Note | None, list[Problem]]]]:
+    items: Sequence[tuple[str | Path, str, bytes | None]],
+    progress: Progress | None = None,
+    *,
+    with_states: bool = False,
+) -> tuple[list[str], list[tuple[Note | None, list[Problem]]], list[State]]:
     """Parse notes given as (path, display name, content if read already).
 
-    Returns each note's content digest and its result; a note not read yet is read here.
+    Returns each note's content digest and its result, and with ``with_states`` each
+    note's state for the file index, taken before it is read (see :func:`_state`); a note
+    not read yet is read here.
     """
     from cybercoop_cli.ingest.notes import MAX_NOTE_BYTES, read_notes
 
     digests: list[str] = []
     results: list[tuple[Note | None, list[Problem]]] = []
+    states: list[State] = []
     step = 500
     for start in range(0, len(items), step):
         if progress:
             progress("notes", start, len(items))
         chunk: list[tuple[str | Path, str, bytes | None]] = []
         for path, display, data in items[start : start + step]:
+            if with_states:
+                states.append(_state(path))  # before reading: a later change is seen
             if data is None:
                 # Unreadable: data stays None, and read_note reads again and says why.
                 with contextlib.suppress(OSError):
@@ -591,7 +664,7 @@ def read_note_batch(
             digests.append(content_hash(data or b""))  # as _read_bytes hashes it
             chunk.append((path, display, data))
         results.extend(read_notes(chunk))
-    return digests, results
+    return digests, results, states
 
 
 def _can_fork() -> bool:

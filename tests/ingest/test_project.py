@@ -156,10 +156,21 @@ def test_note_listing_skips_hidden_files_and_keeps_every_suffix(example_project:
 def test_notes_hashed_in_the_child_give_the_same_fingerprint(
     example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from cybercoop_cli.cache import ProjectCache
     from cybercoop_cli.ingest.project import open_review
 
     first_cache = os.environ["CYBERCOOP_CACHE_DIR"]
     in_parallel(monkeypatch)
+    monkeypatch.setattr(project_module, "RACY_NS", 0)  # settled at once: a quick index is kept
+    log = tmp_path / "stat-pids"
+    real_state = project_module._state
+
+    def logged_state(path: str | Path) -> tuple[int, int, int, int]:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {Path(path).name}\n")
+        return real_state(path)
+
+    monkeypatch.setattr(project_module, "_state", logged_state)
     opened = open_review(example_project, cache=True)
     assert opened.fingerprint is None  # six new notes: hashed where they are parsed
     assert opened.recall("anything") is None
@@ -168,12 +179,53 @@ def test_notes_hashed_in_the_child_give_the_same_fingerprint(
     assert deferred is not None
     opened.remember("answer", 42)
 
+    # A first run: the child took each note's state too (before reading it).
+    stats = [line.split() for line in log.read_text().splitlines()]
+    in_child = {name for pid, name in stats if int(pid) != os.getpid()}
+    assert in_child == {path.name for path in (example_project / "notes").iterdir()}
+    review_file = example_project / "cybercoop.yaml"
+    child_index = ProjectCache(review_file).load_files().files
+    child_quick = ProjectCache(review_file).load_quick()
+
     monkeypatch.setattr(project_module, "PARALLEL_NOTES", 10**9)
     monkeypatch.setenv("CYBERCOOP_CACHE_DIR", str(tmp_path / "other-cache"))
     here = open_review(example_project, cache=True)  # every file hashed in this process
     assert here.fingerprint == deferred
     assert here.load() == project
+    # The same file index (but for when each file was hashed) and the same quick index.
+    here_index = ProjectCache(review_file).load_files().files
+    assert {d: r[:5] for d, r in here_index.items()} == {d: r[:5] for d, r in child_index.items()}
+    here_quick = ProjectCache(review_file).load_quick()
+    assert child_quick is not None and here_quick is not None
+    assert here_quick.states_digest == child_quick.states_digest
+    assert here_quick.fingerprint == child_quick.fingerprint == deferred
 
     monkeypatch.setenv("CYBERCOOP_CACHE_DIR", first_cache)
     again = open_review(example_project, cache=True)
     assert again.fingerprint == deferred and again.recall("answer") == 42
+
+
+def test_a_first_run_opened_but_never_loaded_leaves_no_child(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import time
+
+    from cybercoop_cli.ingest.project import open_review
+
+    in_parallel(monkeypatch)
+    release = example_project / "go"
+
+    def slow_read_notes(items: Any) -> Any:
+        while not release.exists():  # the child waits, so it is still there to be ended
+            time.sleep(0.01)
+        return REAL_READ_NOTES(items)
+
+    monkeypatch.setattr(notes_module, "read_notes", slow_read_notes)
+    opened = open_review(example_project, cache=True)
+    child = opened._early.pid if opened._early is not None else 0
+    assert child > 0
+    del opened
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # killed and reaped already
