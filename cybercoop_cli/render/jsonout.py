@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cybercoop_cli.analysis.review import ReviewReport
-from cybercoop_cli.model import Claim, Person, Problem, Source
+from cybercoop_cli.analysis.review import LinkedClaim, ReviewReport
+from cybercoop_cli.model import Person, Problem, Source
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
@@ -56,12 +56,17 @@ def sources_json(sources: Sequence[Source], problems: Sequence[Problem]) -> dict
     }
 
 
-def _claim_json(claim: Claim) -> dict[str, Any]:
+def _linked_claim_json(linked: LinkedClaim) -> dict[str, Any]:
+    # One dict literal per claim (10,000s of them): no merging of a second dict, and the
+    # stance as the plain string it is (a StrEnum), without the enum's value property.
+    claim = linked.claim
     return {
+        "source": linked.source,
+        "file": linked.file,
         "text": claim.text,
         "sections": list(claim.sections),
         "facets": list(claim.facets),
-        "stance": claim.stance.value,
+        "stance": str(claim.stance),
         "locator": claim.locator or None,
         "quote": claim.quote or None,
         "line": claim.line,
@@ -89,9 +94,7 @@ def review_json(report: ReviewReport) -> dict[str, Any]:
                 "claim_count": len(s.claims),
                 "status": s.status.value,
                 "needs_support": s.needs_support,
-                "claims": [
-                    {"source": c.source, "file": c.file, **_claim_json(c.claim)} for c in s.claims
-                ],
+                "claims": [_linked_claim_json(c) for c in s.claims],
             }
             for s in report.sections
         ],
