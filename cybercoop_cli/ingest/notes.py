@@ -16,7 +16,7 @@ from typing import Any
 from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.layout import note_paths
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
-from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml
+from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml, plain_scalar
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -109,6 +109,10 @@ def _is_markdown(path: str) -> bool:
 
 def parse_note(text: str, file: str, *, is_markdown: bool) -> tuple[Note, list[Problem]] | None:
     """Parse a note's text; raise :class:`InputError` when it cannot be read at all."""
+    if is_markdown and text.startswith("---\nkey: "):
+        quick = _quick_note(text, file)
+        if quick is not None:
+            return quick
     body = ""
     first_line = 1
     if is_markdown:
@@ -305,3 +309,187 @@ def _unknown_keys(
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- the common shape
+# Most notes are written in the README's shape and order: front matter of key, tags, an
+# annotation and a list of claims, one field a line, each value plain or quoted text or a
+# list of words. _quick_note reads exactly that with two regular expressions, without
+# building the YAML mappings, and gives what the general path (load_yaml, then _build)
+# gives. On anything else, or on anything that path would report a problem about, it
+# declines (returns None) and the general path reads the note.
+
+
+def _characters(ascii_chars: set[str]) -> str:
+    """A character class: these ASCII characters and what yamlnodes reads beyond ASCII."""
+    usual = r"\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+    return "[" + "".join(re.escape(c) for c in sorted(ascii_chars)) + usual + "]"
+
+
+_PRINTABLE = {chr(c) for c in range(0x20, 0x7F)}
+# A plain scalar on one line without ':' or '#' (so never ': ', ' #' or a trailing ':'),
+# not starting with a YAML indicator and not ending in a space.
+_PLAIN_FIRST = _characters(_PRINTABLE - set(":# -?,[]{}&*!|>'\"%@`"))
+_PLAIN_REST = _characters(_PRINTABLE - set(":#"))
+_DOUBLE_INSIDE = _characters(_PRINTABLE - set('"\\'))
+_SINGLE_INSIDE = _characters(_PRINTABLE - {"'"})
+_TEXT = rf"""(?:{_PLAIN_FIRST}(?:{_PLAIN_REST}*(?<!\ ))?|"{_DOUBLE_INSIDE}*"|'{_SINGLE_INSIDE}*')"""
+_WORDS = r"\[(?:[A-Za-z][\w-]*(?:,\ ?[A-Za-z][\w-]*)*)?\]"
+_IDS = rf"(?:{_WORDS}|{_TEXT})"
+# One claim: a mapping with its fields in the README's order, or a bare sentence.
+_CLAIM_TEXT = rf"""
+    \ \ -\ (?:text:\ ({_TEXT})\n
+             (?:\ {{4}}(?:sections|section):\ ({_IDS})\n)?
+             (?:\ {{4}}(?:facets|facet):\ ({_IDS})\n)?
+             (?:\ {{4}}stance:\ ({_TEXT})\n)?
+             (?:\ {{4}}(?:locator|pages|page):\ ({_TEXT})\n)?
+             (?:\ {{4}}quote:\ ({_TEXT})\n)?
+           |({_TEXT})\n)"""
+_CLAIM = re.compile(_CLAIM_TEXT, re.VERBOSE | re.ASCII)
+_QUICK = re.compile(
+    rf"""---\n
+    key:\ (?P<key>{_TEXT})\n
+    (?:tags:\ (?P<tags>{_WORDS})\n)?
+    (?:annotation:(?:\n
+        (?:\ \ summary:\ (?P<summary>{_TEXT})\n)?
+        (?:\ \ evaluation:\ (?P<evaluation>{_TEXT})\n)?
+        (?:\ \ relevance:\ (?P<relevance>{_TEXT})\n)?
+      |\ (?P<annotation>{_TEXT})\n))?
+    (?P<claims>claims:\n(?:{_CLAIM_TEXT})+)?
+    ---(?:\n|\Z)""",
+    re.VERBOSE | re.ASCII,
+)
+
+
+class _Unusual(Exception):
+    """The note is not in the common shape after all: the general path reads it."""
+
+
+def _quick_note(text: str, file: str) -> tuple[Note, list[Problem]] | None:
+    """The note, if ``text`` is a Markdown note in the common shape without problems."""
+    match = _QUICK.match(text)
+    if match is None:
+        return None
+    key, tags, summary, evaluation, relevance, scalar, claims = match.group(
+        "key", "tags", "summary", "evaluation", "relevance", "annotation", "claims"
+    )
+    body = text[match.end() :].strip()
+    try:
+        key = _quick_text(key).strip()
+        if not key:
+            return None
+        if scalar is not None:
+            annotation = Annotation(summary=_clean(_quick_text(scalar)), body=body)
+        else:
+            annotation = Annotation(
+                summary=_clean(_quick_text(summary)) if summary else "",
+                evaluation=_clean(_quick_text(evaluation)) if evaluation else "",
+                relevance=_clean(_quick_text(relevance)) if relevance else "",
+                body=body,
+            )
+        note = Note(
+            key=key,
+            file=file,
+            line=2,
+            tags=_quick_tags(tags) if tags else (),
+            annotation=annotation,
+            claims=_quick_claims(claims, text.count("\n", 0, match.start("claims")) + 1)
+            if claims
+            else (),
+        )
+    except _Unusual:
+        return None
+    return note, []
+
+
+def _quick_claims(block: str, line: int) -> tuple[Claim, ...]:
+    """The claims of a ``claims:`` block that starts on ``line``."""
+    claims: list[Claim] = []
+    number = line + 1
+    supports = Stance.SUPPORTS
+    for text, sections, facets, stance, locator, quote, bare in _CLAIM.findall(block, 8):
+        if bare:
+            claims.append(Claim(text=_clean(_quick_text(bare)), line=line))
+            number += 1
+            continue
+        value = _quick_text(text)
+        if not value.strip():
+            raise _Unusual  # the general path reports a claim without text
+        claims.append(
+            Claim(
+                text=_clean(value),
+                sections=_quick_ids(sections) if sections else (),
+                facets=_quick_ids(facets) if facets else (),
+                stance=_quick_stance(stance) if stance else supports,
+                locator=_quick_text(locator).strip() if locator else "",
+                quote=_clean(_quick_text(quote)) if quote else "",
+                line=number,
+            )
+        )
+        number += 1 + (sections != "") + (facets != "") + (stance != "")
+        number += (locator != "") + (quote != "")
+    return tuple(claims)
+
+
+def _quick_text(raw: str) -> str:
+    """The text of a plain or quoted scalar; not text (a number, a date, null) is unusual."""
+    first = raw[0]
+    if first == '"' or first == "'":
+        return raw[1:-1]
+    value = plain_scalar(raw)
+    if type(value) is not str:
+        raise _Unusual
+    return value
+
+
+# Tags, section and facet ids and stances recur from note to note: each is read once.
+_known_tags: dict[str, tuple[str, ...]] = {}
+_known_ids: dict[str, tuple[str, ...]] = {}
+_known_stances: dict[str, Stance] = {}
+_KNOWN_MAX = 10_000
+
+
+def _quick_tags(raw: str) -> tuple[str, ...]:
+    """A note's tags, as ``_strings`` makes them of a list of words."""
+    tags = _known_tags.get(raw)
+    if tags is None:
+        tags = _strings(_quick_words(raw), 0, "tags", "", [])
+        if len(_known_tags) < _KNOWN_MAX:
+            _known_tags[raw] = tags
+    return tags
+
+
+def _quick_ids(raw: str) -> tuple[str, ...]:
+    """A claim's sections or facets, as ``_merged`` makes them of one field."""
+    ids = _known_ids.get(raw)
+    if ids is None:
+        value = _quick_words(raw) if raw[0] == "[" else _quick_text(raw)
+        ids = tuple(dict.fromkeys(_strings(value, 0, "", "", [])))
+        if len(_known_ids) < _KNOWN_MAX:
+            _known_ids[raw] = ids
+    return ids
+
+
+def _quick_stance(raw: str) -> Stance:
+    stance = _known_stances.get(raw)
+    if stance is None:
+        value = _quick_text(raw)
+        stance = _STANCES.get(value)
+        if stance is None:
+            stance = _STANCES.get(value.strip().lower())
+        if stance is None:
+            raise _Unusual  # the general path reports an unknown stance
+        if len(_known_stances) < _KNOWN_MAX:
+            _known_stances[raw] = stance
+    return stance
+
+
+def _quick_words(raw: str) -> list[str]:
+    """The words of a flow list ``[a, b]``; a word YAML reads as not text is unusual."""
+    if raw == "[]":
+        return []
+    words = [word.strip(" ") for word in raw[1:-1].split(",")]
+    for word in words:
+        if type(plain_scalar(word)) is not str:
+            raise _Unusual
+    return words

@@ -234,6 +234,27 @@ def _plain(value: str, resolvers: dict[str, tuple[tuple[str, Any], ...]]) -> Any
     return value
 
 
+def plain_scalar(text: str) -> Any:
+    """What ``text``, written as a plain scalar, means: as :func:`load_yaml` resolves it.
+
+    Only the resolving: whether ``text`` may be written plain at all is the caller's check.
+    Raises :class:`ValueError` where the resolvers cannot be read in this simple way.
+    """
+    resolvers = _resolvers
+    if not resolvers:
+        try:
+            resolvers = _implicit_resolvers()
+        except _Decline:
+            raise ValueError("PyYAML's resolvers are not the simple kind") from None
+    pairs = resolvers.get(text[:1])
+    if pairs is None:
+        return text
+    for tag, regexp in pairs:
+        if regexp.match(text):
+            return _scalar(tag, text)
+    return text
+
+
 def load_simple(text: str, first_line: int = 1) -> Any:
     """Read ``text`` if it is in the simple part of YAML, else return :data:`NOT_SIMPLE`.
 

@@ -1,0 +1,265 @@
+"""The quick path for notes in the common shape must give what the general path gives."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cybercoop_cli.errors import InputError
+from cybercoop_cli.ingest import notes, yamlnodes
+from cybercoop_cli.ingest.notes import _quick_note, parse_note
+
+COMMON = """---
+key: smith2020
+tags: [bench, treaty-law]
+annotation:
+  summary: Governance {INTERNET} enforcement, data; policy.
+  evaluation: "Quoted: with # and a colon"
+  relevance: Things that matter.
+claims:
+  - text: No one disputes it.
+    sections: [implementation, reforms, implementation]
+    facets: effectiveness, cost
+    stance: Contests
+    locator: p. 12
+    quote: 'exact   words'
+  - A bare sentence.
+  - text: Yes, a second claim.
+    section: [intro]
+    facet: [x]
+---
+Body text.
+"""
+
+
+@contextlib.contextmanager
+def _patched(module: Any, name: str, value: Callable[..., Any]) -> Iterator[None]:
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def _general(text: str, *, libyaml_only: bool = False) -> str:
+    """What parse_note gives without the quick path (its repr, or the error's)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_patched(notes, "_quick_note", lambda text, file: None))
+        if libyaml_only:
+            stack.enter_context(
+                _patched(yamlnodes, "load_simple", lambda text, first_line=1: yamlnodes.NOT_SIMPLE)
+            )
+        try:
+            return repr(parse_note(text, "notes/n.md", is_markdown=True))
+        except InputError as exc:
+            return f"error {exc.line} {exc.message}"
+
+
+def _agree(text: str) -> Any:
+    """Assert the quick path gives what both general paths give, or declines; return it."""
+    quick = _quick_note(text, "notes/n.md")
+    if quick is not None:
+        assert repr(quick) == _general(text), text
+        assert repr(quick) == _general(text, libyaml_only=True), text
+        assert repr(parse_note(text, "notes/n.md", is_markdown=True)) == repr(quick)
+    return quick
+
+
+def test_the_common_shape_takes_the_quick_path() -> None:
+    quick = _agree(COMMON)
+    assert quick is not None
+    note, problems = quick
+    assert problems == []
+    assert note.tags == ("bench", "treaty-law")
+    assert [claim.line for claim in note.claims] == [9, 8, 16]
+    assert note.claims[0].sections == ("implementation", "reforms")
+    assert note.claims[0].facets == ("effectiveness", "cost")
+
+
+def test_a_bench_note_takes_the_quick_path() -> None:
+    text = (
+        "---\nkey: src000001\ntags: [bench]\nannotation:\n  summary: Network policy.\n"
+        "  evaluation: Things reform.\n  relevance: Transnational privacy.\nclaims:\n"
+        "  - text: Policy investigation.\n    sections: [implementation]\n"
+        "    facets: [effectiveness]\n    stance: contests\n---\nbody words\n"
+    )
+    assert _agree(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        COMMON.replace("stance: Contests", "stance: maybe"),  # a problem: reported
+        COMMON.replace("key: smith2020", "key: 2020"),  # not text
+        COMMON.replace("key: smith2020", "key: yes"),
+        COMMON.replace("[bench, treaty-law]", "[bench, no]"),
+        COMMON.replace("text: No one", "text: ''"),
+        COMMON.replace("  - A bare sentence.", "  - null"),
+        COMMON.replace("  summary:", "  sumary:"),  # unknown field: a warning
+        COMMON.replace("    facet: [x]", "    facet: [x]\n    facet: [y]"),  # duplicate
+        COMMON.replace("key: smith2020", "key: smith2020 "),
+        COMMON.replace("---\nBody", "--- \nBody"),
+        COMMON.replace("Things that", "Things: that"),
+        COMMON.replace("  - A bare", "  # a comment\n  - A bare"),
+    ],
+)
+def test_what_the_quick_path_declines(text: str) -> None:
+    assert _quick_note(text, "notes/n.md") is None
+
+
+# Values as they are written: plain, quoted, resolved as not text, odd in YAML.
+VALUES = [
+    "word",
+    "Two words.",
+    "Governance {INTERNET} data, policy",
+    "yes",
+    "No",
+    "No way",
+    "null",
+    "Null",
+    "~",
+    "true",
+    "Off",
+    "off-road",
+    "12",
+    "1st",
+    ".5",
+    "2024-01-02",
+    "=",
+    "<<",
+    "a:b",
+    "a: b",
+    "a #b",
+    "a#b",
+    "x:",
+    "trailing ",
+    "double  space",
+    "'single'",
+    "''",
+    '"double"',
+    '""',
+    '"a: b # c"',
+    '"e\\t"',
+    "'it''s'",
+    "[a, b]",
+    "[a,b]",
+    "[]",
+    "[yes, a]",
+    "[1]",
+    "[a b]",
+    "- x",
+    "&a x",
+    "*a",
+    "!x",
+    "|",
+    ">-",
+    "%x",
+    "@x",
+    "café",
+    "a\xa0",
+    "\xa0a",
+    "a\tb",
+    "a\u2028b",
+    "\\x",
+    "supports",
+    "Qualifies",
+    " contests",
+    "intro, methods",
+    "",
+]
+GOOD = ["word", "Two words.", "No way", "Things: ", "a{b}, c", "'q: #'", '"dq"', "[a, b]", "café"]
+GOOD[3] = "Things"
+# mostly values the quick path reads, sometimes odd ones: a note is read only if all are
+SOME = st.integers(0, 5).flatmap(
+    lambda n: st.sampled_from(VALUES) if n == 0 else st.sampled_from(GOOD)
+)
+STANCES = st.sampled_from(["supports", "contests", "qualifies", "Qualifies", "'contests'"]) | SOME
+TOP = ["key", "tags", "annotation", "claims", "title", "kye"]
+PARTS = ["summary", "evaluation", "relevance", "sumary"]
+FIELDS = ["text", "sections", "section", "facets", "facet", "stance", "locator", "page"]
+FIELDS += ["pages", "quote", "note"]
+
+
+@st.composite
+def claims(draw: st.DrawFn) -> list[str]:
+    lines = []
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.integers(0, 4)) == 0:
+            lines.append(f"  - {draw(SOME)}")
+            continue
+        names = ["text", "sections", "facets", "stance", "locator", "quote"]
+        if draw(st.integers(0, 5)) == 0:
+            names = draw(st.lists(st.sampled_from(FIELDS), min_size=1, max_size=5))
+        else:
+            names = [name for name in names if name == "text" or draw(st.booleans())]
+        for index, name in enumerate(names):
+            value = draw(STANCES if name == "stance" else SOME)
+            lead = "  - " if index == 0 else draw(st.sampled_from(["    "] * 9 + ["   ", "  "]))
+            lines.append(f"{lead}{name}:{' ' if value else ''}{value}")
+    return lines
+
+
+@st.composite
+def common_notes(draw: st.DrawFn) -> str:
+    """Notes in the common shape, mostly, with odd values and the odd changed line."""
+    lines = ["---", f"key: {draw(st.sampled_from(['smith2020']) | SOME)}"]
+    if draw(st.booleans()):
+        lines.append(f"tags: {draw(st.sampled_from(['[bench]', '[a, b, a]']) | SOME)}")
+    if draw(st.integers(0, 3)):
+        if draw(st.integers(0, 3)):
+            lines.append("annotation:")
+            for name in draw(st.lists(st.sampled_from(PARTS), max_size=4)):
+                lines.append(f"  {name}: {draw(SOME)}")
+        else:
+            lines.append(f"annotation: {draw(SOME)}")
+    if draw(st.integers(0, 3)):
+        lines.append("claims:")
+        lines += draw(claims())
+    if draw(st.integers(0, 3)) == 0:  # a shuffled, changed or inserted line
+        at = draw(st.integers(1, len(lines)))
+        change = draw(st.integers(0, 3))
+        if change == 0 and at < len(lines):
+            lines.insert(1, lines.pop(at))
+        elif change == 1 and at < len(lines):
+            lines[at] = draw(st.sampled_from([" ", "  ", "x"])) + lines[at]
+        else:
+            extra = [
+                "",
+                "# c",
+                "  # c",
+                "key: again",
+                "claims:",
+                "...",
+                f"{draw(st.sampled_from(TOP))}: x",
+            ]
+            lines.insert(at, draw(st.sampled_from(extra)))
+    closing = draw(st.sampled_from(["---\n", "---\n", "---", "...\n", "---  \n"]))
+    body = draw(st.sampled_from(["", "Body.\n", "\n  text  \n", "---\nmore\n"]))
+    return "\n".join(lines) + "\n" + closing + body
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(common_notes())
+@example(COMMON)
+def test_the_quick_path_gives_what_the_general_path_gives(text: str) -> None:
+    _agree(text)
+
+
+def test_the_property_test_reaches_the_quick_path() -> None:
+    """The strategy above must produce many notes the quick path reads, not only declines."""
+    read = 0
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(common_notes())
+    def count(text: str) -> None:
+        nonlocal read
+        read += _quick_note(text, "notes/n.md") is not None
+
+    count()
+    assert read >= 30
