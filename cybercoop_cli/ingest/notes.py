@@ -16,7 +16,13 @@ from typing import Any
 from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.layout import note_paths
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
-from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml, plain_scalar
+from cybercoop_cli.ingest.yamlnodes import (
+    YamlError,
+    YamlMap,
+    has_unusual,
+    load_yaml,
+    plain_scalar,
+)
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -320,20 +326,14 @@ def _clean(text: str) -> str:
 # declines (returns None) and the general path reads the note.
 
 
-def _characters(ascii_chars: set[str]) -> str:
-    """A character class: these ASCII characters and what yamlnodes reads beyond ASCII."""
-    usual = r"\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-    return "[" + "".join(re.escape(c) for c in sorted(ascii_chars)) + usual + "]"
-
-
-_PRINTABLE = {chr(c) for c in range(0x20, 0x7F)}
 # A plain scalar on one line without ':' or '#' (so never ': ', ' #' or a trailing ':'),
-# not starting with a YAML indicator and not ending in a space.
-_PLAIN_FIRST = _characters(_PRINTABLE - set(":# -?,[]{}&*!|>'\"%@`"))
-_PLAIN_REST = _characters(_PRINTABLE - set(":#"))
-_DOUBLE_INSIDE = _characters(_PRINTABLE - set('"\\'))
-_SINGLE_INSIDE = _characters(_PRINTABLE - {"'"})
-_TEXT = rf"""(?:{_PLAIN_FIRST}(?:{_PLAIN_REST}*(?<!\ ))?|"{_DOUBLE_INSIDE}*"|'{_SINGLE_INSIDE}*')"""
+# not starting with a YAML indicator and not ending in a space. Control characters are
+# left out here, and characters beyond ASCII that yamlnodes leaves to libyaml are
+# checked apart (negated classes of few characters compile in microseconds; classes
+# with ranges beyond Latin-1 take milliseconds each, at every start).
+_PLAIN_FIRST = r"""[^\x00-\x20\x7f-\x9f:#\-?,\[\]{}&*!|>'"%@`]"""
+_PLAIN_REST = r"[^\x00-\x1f\x7f-\x9f:#]"
+_TEXT = rf"""(?:{_PLAIN_FIRST}(?:{_PLAIN_REST}*(?<!\ ))?|"[^\x00-\x1f\x7f-\x9f"\\]*"|'[^\x00-\x1f\x7f-\x9f']*')"""
 _WORDS = r"\[(?:[A-Za-z][\w-]*(?:,\ ?[A-Za-z][\w-]*)*)?\]"
 _IDS = rf"(?:{_WORDS}|{_TEXT})"
 # One claim: a mapping with its fields in the README's order, or a bare sentence.
@@ -368,7 +368,7 @@ class _Unusual(Exception):
 def _quick_note(text: str, file: str) -> tuple[Note, list[Problem]] | None:
     """The note, if ``text`` is a Markdown note in the common shape without problems."""
     match = _QUICK.match(text)
-    if match is None:
+    if match is None or (not text.isascii() and has_unusual(text[: match.end()])):
         return None
     key, tags, summary, evaluation, relevance, scalar, claims = match.group(
         "key", "tags", "summary", "evaluation", "relevance", "annotation", "claims"
@@ -379,12 +379,12 @@ def _quick_note(text: str, file: str) -> tuple[Note, list[Problem]] | None:
         if not key:
             return None
         if scalar is not None:
-            annotation = Annotation(summary=_clean(_quick_text(scalar)), body=body)
+            annotation = Annotation(summary=_quick_clean(_quick_text(scalar)), body=body)
         else:
             annotation = Annotation(
-                summary=_clean(_quick_text(summary)) if summary else "",
-                evaluation=_clean(_quick_text(evaluation)) if evaluation else "",
-                relevance=_clean(_quick_text(relevance)) if relevance else "",
+                summary=_quick_clean(_quick_text(summary)) if summary else "",
+                evaluation=_quick_clean(_quick_text(evaluation)) if evaluation else "",
+                relevance=_quick_clean(_quick_text(relevance)) if relevance else "",
                 body=body,
             )
         note = Note(
@@ -409,7 +409,7 @@ def _quick_claims(block: str, line: int) -> tuple[Claim, ...]:
     supports = Stance.SUPPORTS
     for text, sections, facets, stance, locator, quote, bare in _CLAIM.findall(block, 8):
         if bare:
-            claims.append(Claim(text=_clean(_quick_text(bare)), line=line))
+            claims.append(Claim(text=_quick_clean(_quick_text(bare)), line=line))
             number += 1
             continue
         value = _quick_text(text)
@@ -417,18 +417,28 @@ def _quick_claims(block: str, line: int) -> tuple[Claim, ...]:
             raise _Unusual  # the general path reports a claim without text
         claims.append(
             Claim(
-                text=_clean(value),
+                text=_quick_clean(value),
                 sections=_quick_ids(sections) if sections else (),
                 facets=_quick_ids(facets) if facets else (),
                 stance=_quick_stance(stance) if stance else supports,
                 locator=_quick_text(locator).strip() if locator else "",
-                quote=_clean(_quick_text(quote)) if quote else "",
+                quote=_quick_clean(_quick_text(quote)) if quote else "",
                 line=number,
             )
         )
         number += 1 + (sections != "") + (facets != "") + (stance != "")
         number += (locator != "") + (quote != "")
     return tuple(claims)
+
+
+def _quick_clean(text: str) -> str:
+    """What ``_clean`` gives, sooner for most text of the quick path.
+
+    That text has no control character, so ASCII text there has no whitespace but ' '.
+    """
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _clean(text)
 
 
 def _quick_text(raw: str) -> str:

@@ -234,6 +234,11 @@ def _plain(value: str, resolvers: dict[str, tuple[tuple[str, Any], ...]]) -> Any
     return value
 
 
+def has_unusual(text: str) -> bool:
+    """Whether ``text`` has a character :func:`load_simple` leaves to libyaml (a tab ...)."""
+    return _UNUSUAL.search(text) is not None
+
+
 def plain_scalar(text: str) -> Any:
     """What ``text``, written as a plain scalar, means: as :func:`load_yaml` resolves it.
 

@@ -107,6 +107,8 @@ def test_a_bench_note_takes_the_quick_path() -> None:
         COMMON.replace("---\nBody", "--- \nBody"),
         COMMON.replace("Things that", "Things: that"),
         COMMON.replace("  - A bare", "  # a comment\n  - A bare"),
+        COMMON.replace("Things that", "Things\u2028that"),  # left to libyaml
+        COMMON.replace("Things that", "Things\tthat"),
     ],
 )
 def test_what_the_quick_path_declines(text: str) -> None:
@@ -140,6 +142,9 @@ VALUES = [
     "x:",
     "trailing ",
     "double  space",
+    "'  lead and trail '",
+    '"two  spaces"',
+    '"\xa0é\u3000"',
     "'single'",
     "''",
     '"double"',
@@ -166,6 +171,10 @@ VALUES = [
     "\xa0a",
     "a\tb",
     "a\u2028b",
+    '"a\ufeffb"',
+    "'\ud800'",
+    "a\x85b",
+    "a\x7fb",
     "\\x",
     "supports",
     "Qualifies",
@@ -263,3 +272,10 @@ def test_the_property_test_reaches_the_quick_path() -> None:
 
     count()
     assert read >= 30
+
+
+@given(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\xa0\u3000é"))
+)
+def test_quick_clean_is_clean_on_text_without_control_characters(text: str) -> None:
+    assert notes._quick_clean(text) == notes._clean(text)
