@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from cybercoop_cli.cache import FileRecord, ProjectCache, QuickIndex
     from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
+#: What the file index compares of a file: size, modification and change times, inode.
+State = tuple[int, int, int, int]
+# Each note's content digest, its result, and (if asked for) its state.
+_Batch = tuple[list[str], list[tuple["Note | None", list["Problem"]]], list[State]]
+
 # A mistyped key or id is matched to the nearest known one with this rapidfuzz scorer;
 # below the cutoff no suggestion is made.
 SUGGESTION_CUTOFF = 60.0
@@ -514,25 +519,31 @@ def _start_reading_notes(
     items: list[tuple[str | Path, str, bytes | None]],
     progress: Progress | None,
     with_states: bool = False,
+    first: Callable[[], Any] | None = None,
 ) -> _NotesReader:
     """Start parsing notes; the reader returned gives the results, in order.
 
     With many notes, on a machine with more than one core where processes can fork, the
-    notes are parsed in a child process while this one parses the bibliography.
+    notes are parsed in a child process while this one parses the bibliography (and the
+    child does ``first`` before them: see :class:`_NotesReader`).
     """
-    reader = _NotesReader(items, progress, with_states)
+    reader = _NotesReader(items, progress, with_states, first)
     if len(items) >= PARALLEL_NOTES and _can_fork():
         reader.fork()
     return reader
 
 
 class _NotesReader:
-    """Notes parsed here on demand, or in a forked child that hands back their pickle.
+    """Notes parsed in chunks, shared between this process and a forked child.
 
-    The child inherits the items (no copy is sent), parses them, writes the pickled
-    results to an anonymous file and exits. If it fails, or cannot start, the notes are
-    parsed here when the results are asked for; :meth:`cancel` ends a child whose results
-    are not wanted (the caller failed meanwhile).
+    The child inherits the items (no copy is sent). The chunks' numbers wait in a pipe:
+    the child takes them one by one and parses those chunks, and this process takes
+    whatever is left when it asks for the results (once its bibliography is read), so
+    that both finish together, whichever was faster. The child writes its results to an
+    anonymous file and exits; chunks it took but did not deliver (it was killed) are
+    parsed here. Before its chunks the child can do one other job, ``first``, whose
+    result :meth:`first_result` fetches. Without a child, everything is done here.
+    :meth:`cancel` ends a child whose results are not wanted (the caller failed).
     """
 
     def __init__(
@@ -540,12 +551,22 @@ class _NotesReader:
         items: list[tuple[str | Path, str, bytes | None]],
         progress: Progress | None,
         with_states: bool = False,
+        first: Callable[[], Any] | None = None,
     ) -> None:
         self.items = items
         self.progress = progress
         self.with_states = with_states
+        self.first = first
+        size = max(MIN_CHUNK, -(-len(items) // MAX_CHUNKS))
+        self.chunks = [
+            (start, min(start + size, len(items))) for start in range(0, len(items), size)
+        ]
         self.pid = 0
-        self.handover = -1  # the file the child writes its results to
+        self.tokens = -1  # read end of the pipe of chunk numbers
+        self.handover = -1  # the file the child writes its chunks' results to
+        self.first_handover = -1  # the file it writes the first job's result to
+        self.first_done = -1  # read end of a pipe the child closes once that is written
+        self._first: tuple[Any] | None = None  # (result,), once fetched
         #: display name -> content digest of every note parsed
         self.digests: dict[str, str] = {}
         #: display name -> state of every note parsed (``with_states`` only)
@@ -554,26 +575,71 @@ class _NotesReader:
     def fork(self) -> None:
         import cybercoop_cli.ingest.notes  # noqa: F401 - imported before forking, not in the child
 
-        # A file, not a pipe: a pipe holds 64 KB, so a child writing 18 MB of results
-        # (10,000 notes) waited, measured, 0.4 s for this process to finish the
-        # bibliography and drain it; a file takes them at once, and is read after.
+        # Files, not pipes, for the results: a pipe holds 64 KB, so a child writing 18 MB
+        # of results (10,000 notes) waited, measured, 0.4 s for this process to drain it.
+        opened: list[int] = []
         try:
+            tokens, fill = os.pipe()
+            opened += [tokens, fill]
+            os.write(fill, bytes(range(len(self.chunks))))  # at most MAX_CHUNKS < 256
+            os.close(fill)
+            opened.remove(fill)
             handover = _anonymous_file()
+            opened.append(handover)
+            first_handover, first_done, first_written = -1, -1, -1
+            if self.first is not None:
+                first_handover = _anonymous_file()
+                opened.append(first_handover)
+                first_done, first_written = os.pipe()
+                opened += [first_done, first_written]
             pid = os.fork()
         except OSError:
+            for fd in opened:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
             return
-        if pid == 0:  # the child: parse, hand the results over, and leave at once
+        if pid == 0:  # the child: work, hand the results over, and leave at once
             status = 1
             try:
-                batch = read_note_batch(self.items, with_states=self.with_states)
-                data = pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(handover, view) :]
+                if self.first is not None:
+                    os.close(first_done)
+                    with contextlib.suppress(Exception):  # not delivered: done there instead
+                        _write_all(first_handover, pickle.dumps(self.first(), _PROTOCOL))
+                    os.close(first_written)  # end of file: the result is there (or not)
+                done = {}
+                while (number := _take(tokens)) is not None:
+                    done[number] = self._batch(number)
+                _write_all(handover, pickle.dumps(done, _PROTOCOL))
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
-        self.pid, self.handover = pid, handover
+        if first_written >= 0:
+            os.close(first_written)
+        self.pid, self.tokens, self.handover = pid, tokens, handover
+        self.first_handover, self.first_done = first_handover, first_done
+
+    def first_result(self) -> Any | None:
+        """What the child's first job returned; None if it has no child or did not deliver."""
+        if self._first is None:
+            value = None
+            if self.first_done >= 0:
+                with contextlib.suppress(OSError):
+                    while os.read(self.first_done, 1):  # until the child closes its end
+                        pass
+                with (
+                    contextlib.suppress(Exception),
+                    os.fdopen(os.dup(self.first_handover), "rb") as handover,
+                ):
+                    handover.seek(0)
+                    value = pickle.load(handover)  # from our own child
+                _close(self.first_done, self.first_handover)
+                self.first_done = self.first_handover = -1
+            self._first = (value,)
+        return self._first[0]
+
+    def _batch(self, number: int) -> _Batch:
+        start, end = self.chunks[number]
+        return read_note_batch(self.items[start:end], with_states=self.with_states)
 
     def __call__(self) -> list[tuple[Note | None, list[Problem]]]:
         digests, results, states = self._run()
@@ -583,27 +649,40 @@ class _NotesReader:
             self.states = dict(zip(displays, states, strict=True))
         return results
 
-    def _run(self) -> tuple[list[str], list[tuple[Note | None, list[Problem]]], list[State]]:
-        if self.pid:
-            if self.progress:
-                self.progress("notes", 0, len(self.items))
-            from cybercoop_cli.gcpause import paused_gc
+    def _run(self) -> _Batch:
+        if not self.pid:
+            return read_note_batch(self.items, self.progress, with_states=self.with_states)
+        from cybercoop_cli.gcpause import paused_gc
 
+        total = len(self.items)
+        mine: dict[int, _Batch] = {}
+        with paused_gc():
+            while (number := _take(self.tokens)) is not None:  # what the child has not taken
+                if self.progress:
+                    self.progress("notes", self.chunks[number][0], total)
+                mine[number] = self._batch(number)
+            _close(self.tokens)
+            self.tokens = -1
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
-            with os.fdopen(self.handover, "rb") as handover, paused_gc():
+            theirs: dict[int, _Batch] = {}
+            with os.fdopen(self.handover, "rb") as handover:
                 self.handover = -1
                 if status == 0:
                     with contextlib.suppress(Exception):
                         handover.seek(0)
-                        digests, results, states = pickle.load(handover)  # our own child's
-                        count = len(self.items)
-                        if len(digests) == len(results) == count and len(states) == (
-                            count if self.with_states else 0
-                        ):
-                            return digests, results, states
-            # The child failed (killed, out of memory): parse here instead.
-        return read_note_batch(self.items, self.progress, with_states=self.with_states)
+                        theirs = pickle.load(handover)  # from our own child
+            digests: list[str] = []
+            results: list[tuple[Note | None, list[Problem]]] = []
+            states: list[State] = []
+            for number in range(len(self.chunks)):
+                # A chunk the child took but did not deliver (killed, out of memory) is
+                # parsed here.
+                batch = mine.get(number) or theirs.get(number) or self._batch(number)
+                digests += batch[0]
+                results += batch[1]
+                states += batch[2]
+        return digests, results, states
 
     def cancel(self) -> None:
         if self.pid:
@@ -611,10 +690,35 @@ class _NotesReader:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             self.pid = 0
-        if self.handover >= 0:
+        _close(self.tokens, self.handover, self.first_handover, self.first_done)
+        self.tokens = self.handover = self.first_handover = self.first_done = -1
+
+
+#: Notes are shared out in at most this many chunks (a chunk's number is one byte), each
+#: of at least MIN_CHUNK notes.
+MAX_CHUNKS = 200
+MIN_CHUNK = 50
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def _take(tokens: int) -> int | None:
+    """The next chunk number from the pipe, or None when none is left."""
+    taken = os.read(tokens, 1)
+    return taken[0] if taken else None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _close(*fds: int) -> None:
+    for fd in fds:
+        if fd >= 0:
             with contextlib.suppress(OSError):
-                os.close(self.handover)
-            self.handover = -1
+                os.close(fd)
 
 
 def _anonymous_file() -> int:
@@ -627,9 +731,6 @@ def _anonymous_file() -> int:
     fd, name = tempfile.mkstemp(prefix="cybercoop-notes-")
     os.unlink(name)  # noqa: PTH108 - the open descriptor keeps it until it is closed
     return fd
-
-
-State = tuple[int, int, int, int]
 
 
 def read_note_batch(

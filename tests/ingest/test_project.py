@@ -95,7 +95,7 @@ def test_notes_parsed_in_a_child_process_equal_those_parsed_here(
     parallel = load_project(example_project)
     assert parallel == serial
     pids = log.read_text().split()
-    assert len(pids) == 1 and int(pids[0]) != os.getpid()  # parsed once, in a child
+    assert len(pids) == 1  # parsed once, by whichever process took the chunk
 
 
 def test_a_child_that_dies_is_replaced_by_parsing_here(
@@ -112,6 +112,78 @@ def test_a_child_that_dies_is_replaced_by_parsing_here(
     in_parallel(monkeypatch)
     monkeypatch.setattr(notes_module, "read_notes", dying)
     assert load_project(example_project) == serial
+
+
+def test_the_notes_are_shared_out_between_the_child_and_this_process(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    serial = load_project(example_project)
+    parent = os.getpid()
+    log = tmp_path / "parsed-by"
+
+    started = tmp_path / "child-started"
+    real_references = project_module._read_references
+
+    def logging_slowly(items: Any) -> Any:
+        if os.getpid() != parent:
+            started.touch()
+            time.sleep(0.3)  # the child is slow: this process takes the chunks left
+        with log.open("a") as out:
+            out.writelines(f"{os.getpid()} {display}\n" for _, display, _ in items)
+        return REAL_READ_NOTES(items)
+
+    def after_the_child_started(*args: Any) -> Any:
+        while not started.exists():
+            time.sleep(0.01)
+        return real_references(*args)
+
+    in_parallel(monkeypatch)
+    monkeypatch.setattr(project_module, "MIN_CHUNK", 1)  # six chunks of one note
+    monkeypatch.setattr(notes_module, "read_notes", logging_slowly)
+    monkeypatch.setattr(project_module, "_read_references", after_the_child_started)
+    assert load_project(example_project) == serial
+    by = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for _, name in by) == sorted(
+        f"notes/{path.name}" for path in (example_project / "notes").iterdir()
+    )  # each note parsed once
+    pids = {int(pid) for pid, _ in by}
+    assert parent in pids and len(pids) == 2  # by both processes
+
+
+def test_the_childs_first_job_is_handed_over(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cybercoop_cli.ingest.layout import note_paths
+
+    in_parallel(monkeypatch)
+    items: list[tuple[str | Path, str, bytes | None]] = [
+        (path, Path(path).name, None) for path in note_paths(example_project / "notes")
+    ]
+    serial = project_module.read_note_batch(items)[1]
+
+    reader = project_module._start_reading_notes(items, None, first=lambda: ("done", os.getpid()))
+    answer = reader.first_result()
+    assert answer is not None and answer[0] == "done" and answer[1] != os.getpid()
+    assert reader.first_result() is answer  # fetched once
+    assert reader() == serial
+
+    def failing() -> object:
+        raise ValueError("the first job fails")
+
+    reader = project_module._start_reading_notes(items, None, first=failing)
+    assert reader.first_result() is None  # the caller does it itself
+    assert reader() == serial
+
+    parent = os.getpid()
+
+    def dying() -> object:
+        if os.getpid() != parent:
+            os._exit(9)
+        return "unreachable"
+
+    reader = project_module._start_reading_notes(items, None, first=dying)
+    assert reader.first_result() is None
+    assert reader() == serial  # the notes are parsed here instead
 
 
 def test_a_child_is_ended_when_the_bibliography_fails(
@@ -179,10 +251,11 @@ def test_notes_hashed_in_the_child_give_the_same_fingerprint(
     assert deferred is not None
     opened.remember("answer", 42)
 
-    # A first run: the child took each note's state too (before reading it).
-    stats = [line.split() for line in log.read_text().splitlines()]
-    in_child = {name for pid, name in stats if int(pid) != os.getpid()}
-    assert in_child == {path.name for path in (example_project / "notes").iterdir()}
+    # A first run: each note's state was taken once, where it was read (mostly in the
+    # child, which starts first), not by the scan before.
+    stats = [line.split()[1] for line in log.read_text().splitlines()]
+    notes = sorted(path.name for path in (example_project / "notes").iterdir())
+    assert sorted(name for name in stats if name in notes) == notes
     review_file = example_project / "cybercoop.yaml"
     child_index = ProjectCache(review_file).load_files().files
     child_quick = ProjectCache(review_file).load_quick()
