@@ -226,9 +226,10 @@ def latex_to_unicode(text: str) -> str:
         out = text.replace("{", "").replace("}", "")
         if "$" in text or "--" in out or "``" in out or "''" in out:
             out = _decode(text)
-    for parked, char in _PARKED.items():
-        out = out.replace(parked, char)
-    out = unicodedata.normalize("NFC", out)
+    if not out.isascii():  # a flag of the string, no scan: ASCII holds nothing parked
+        for parked, char in _PARKED.items():
+            out = out.replace(parked, char)
+        out = unicodedata.normalize("NFC", out)
     return _SPACE.sub(" ", out).strip()
 
 

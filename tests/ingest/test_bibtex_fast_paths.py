@@ -35,6 +35,8 @@ def general_path() -> Iterator[None]:
         mock.patch.object(bibtex, "_plain_value", lambda value: None),
         mock.patch.object(bibtex, "_BRACED", _NEVER),
         mock.patch.object(bibtex, "_RUN", _NEVER),
+        mock.patch.object(bibtex, "_GROUP", _NEVER),
+        mock.patch.object(bibtex, "_SIMPLE_PIECES", _NEVER),
     ):
         yield
 
@@ -60,7 +62,8 @@ def read_value(value: str) -> tuple[dict[str, str], list[Problem]]:
     problems: list[Problem] = []
     text = bibtex._plain_value(value)
     if text is not None:
-        entry.fields["f"] = (text, 1)
+        entry.values["f"] = text
+        entry.lines["f"] = 1
     else:
         bibtex._add_field(entry, "f", value, 1, problems)
     _, values = bibtex._evaluate(entry, {}, problems)
@@ -141,6 +144,15 @@ ENTRY_PARTS = st.sampled_from(
         " @misc{",
         "\n@book{",
         "title",
+        # Braced values the second parking pass takes, or must leave alone.
+        "{a, {b}}",
+        "{x = {y, z}}",
+        '{M{\\"u}ller, H. and {\\O}stby, K.}',
+        "{a) b, c}",
+        '{a " b, c}',
+        "{\\\\}",
+        "{a\\}, b}",
+        "{{{{{deep, deeper}}}}}",
     ]
 )
 BIB_TEXT = st.lists(ENTRY_PARTS, max_size=40).map("".join)
@@ -176,8 +188,10 @@ def test_parked_text_comes_back_whole(tmp_path: Path) -> None:
     )
     runs: list[str] = []
     parked = bibtex._park_runs(path.read_text(encoding="utf-8"), runs)
-    assert parked.count("\x02") == 3  # after '= {': the macro, the abstract, the note's start
-    assert runs == [abstract.strip()]  # equal stretches share one placeholder
+    assert parked.count("\x02") == 3  # after '= {': the macro, the abstract, the note
+    # Equal stretches share one placeholder; the second pass parks the note's whole inside
+    # (it holds a comma), first-pass placeholder included.
+    assert runs == [abstract.strip(), "\x020\x03 , " + abstract]
     (source,) = bibtex.read_bibliography([path]).sources
     assert source.fields["abstract"] == abstract
     assert source.fields["note"] == f"{abstract}, {abstract}"
@@ -258,3 +272,83 @@ def test_name_list_fast_paths_split_as_the_brace_scan(raw: str) -> None:
     assert bibtex.split_names(raw) == general
     fast = bibtex._split_names(spaced, bibtex._AND_SPACED, bibtex._AND_SPACED_OR_BRACE)
     assert fast == general_spaced
+
+
+def reference_parse_names(raw: str) -> tuple[tuple[object, ...], bool]:
+    """parse_names as it was before its fast paths: every name checked for "others"."""
+    spaced = " ".join(raw.split())
+    if not spaced:
+        return (), False
+    people = []
+    truncated = False
+    for name in bibtex.split_names(spaced):
+        if name.strip().lower() == "others":
+            truncated = True
+            continue
+        people.append(bibtex._person(name))
+    return tuple(people), truncated
+
+
+OTHERS_LISTS = st.lists(
+    st.sampled_from(
+        [" and ", "others", "OTHERS", "oThErS", "anothers", "others.", "Doe, J.", "{\\O}", " "]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(NAME_LISTS, OTHERS_LISTS))
+@example("Doe, J. and others")
+@example("Doe, J. and Others ")
+@example("{others and Doe}")
+def test_parse_names_reads_as_name_by_name(raw: str) -> None:
+    assert bibtex.parse_names(raw) == reference_parse_names(raw)
+
+
+def reference_year_and_date(fields: dict[str, str]) -> tuple[int | None, str]:
+    date = fields.get("date", "").strip()
+    raw_year = fields.get("year", "").strip()
+    for candidate in (raw_year, date):
+        if candidate:
+            match = re.search(r"(?<!\d)(\d{4})(?!\d)", candidate)
+            if match:
+                return int(match.group(1)), date or raw_year
+    return None, date or raw_year
+
+
+YEAR_TEXT = st.lists(st.sampled_from([*"0129 -/x", "\u0663", "\u00b2", "2020"]), max_size=6).map(
+    "".join
+)
+
+
+@SETTINGS
+@given(YEAR_TEXT, YEAR_TEXT)
+@example("2020", "")
+@example("\u0663\u0663\u0663\u0663", "")
+@example("20201", "2019")
+def test_year_fast_path_reads_as_the_search(year: str, date: str) -> None:
+    fields = {"year": year, "date": date}
+    entry = bibtex._RawEntry("k", "misc", "x.bib", 1)
+    assert bibtex._year_and_date(entry, fields, []) == reference_year_and_date(fields)
+
+
+DOI_TEXT = st.lists(
+    st.sampled_from(["10.", "1000/x", "doi:", "DOI: ", "https://doi.org/", "dx.", "%2F", " "]),
+    max_size=5,
+).map("".join)
+
+
+@SETTINGS
+@given(DOI_TEXT)
+def test_bare_doi_fast_path_reads_as_the_prefix_removal(raw: str) -> None:
+    from urllib.parse import unquote
+
+    doi = raw.strip()
+    expected = doi
+    if doi:
+        expected = bibtex._DOI_PREFIX.sub("", doi)
+        if "%2F" in expected or "%2f" in expected:
+            expected = unquote(expected)
+        expected = expected.strip()
+    assert bibtex.normalise_doi(raw) == expected
