@@ -474,7 +474,7 @@ def _add_field(entry: _RawEntry, name: str, raw: str, line: int, problems: list[
     counted = 0  # ``line`` is the line of raw[counted]
     while True:
         pieces, end = _parse_value(raw, pos)
-        match = _FIELD_START.match(raw, end)
+        match = _FIELD_START.match(raw, end) if end < len(raw) else None
         if match is None:
             _store(entry, name.lower(), pieces, line, problems)
             return
@@ -532,11 +532,9 @@ def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tupl
             return [("text", inner[1:-1])], len(text)
         # Next commonest: pieces joined by '#' with nothing to scan inside them
         # (``jo # " (Online)"``, ``jan``); stripped as bibtexparser hands them over.
-        if _SIMPLE_PIECES.fullmatch(text):
-            return [
-                ("ident", bare) if bare else ("text", braced or quoted)
-                for bare, braced, quoted in _PIECE.findall(text)
-            ], len(text)
+        simple = _simple_pieces(text)
+        if simple is not None:
+            return list(simple), len(text)
     pieces: list[tuple[str, str]] = []
     n = len(text) if end is None else end
     while True:
@@ -571,6 +569,18 @@ def _parse_value(text: str, pos: int, end: int | None = None) -> tuple[list[tupl
 
 
 _BARE = re.compile(r"[^\s,#{}\"=]+")
+
+
+@lru_cache(maxsize=4096)  # such values repeat: a journal's macro and its suffix
+def _simple_pieces(text: str) -> tuple[tuple[str, str], ...] | None:
+    if not _SIMPLE_PIECES.fullmatch(text):
+        return None
+    return tuple(
+        ("ident", bare) if bare else ("text", braced or quoted)
+        for bare, braced, quoted in _PIECE.findall(text)
+    )
+
+
 _PIECE = re.compile(r'([^\s,#{}"=]+)|\{([^{}\\]*)\}|"([^"{}\\]*)"')
 _SIMPLE_PIECES = re.compile(rf"(?:{_PIECE.pattern})(?:\s*#\s*(?:{_PIECE.pattern}))*")
 
@@ -781,10 +791,14 @@ def _evaluate(
 def _inherit_crossrefs(
     evaluated: list[tuple[_RawEntry, dict[str, str]]], problems: list[Problem]
 ) -> None:
-    by_key = {entry.key.lower(): (entry, fields) for entry, fields in evaluated}
+    by_key: dict[str, tuple[_RawEntry, dict[str, str]]] | None = None  # few sets need it
     for entry, fields in evaluated:
-        chain: list[str] = []
         parent_key = fields.get("crossref") or fields.get("xdata")
+        if not parent_key:
+            continue
+        if by_key is None:
+            by_key = {entry.key.lower(): (entry, fields) for entry, fields in evaluated}
+        chain: list[str] = []
         child_type = entry.entry_type
         while parent_key:
             folded = parent_key.strip().lower()
@@ -839,8 +853,8 @@ def _to_source(entry: _RawEntry, fields: dict[str, str], problems: list[Problem]
                 Severity.WARNING,
             )
         )
-    authors, truncated = parse_names(fields.get("author", ""))
-    editors, _ = parse_names(fields.get("editor", ""))
+    authors, truncated = _parse_names(fields.get("author", ""))
+    editors, _ = _parse_names(fields.get("editor", ""))
     container = (
         fields.get("journaltitle")
         or fields.get("journal")
@@ -862,7 +876,7 @@ def _to_source(entry: _RawEntry, fields: dict[str, str], problems: list[Problem]
         authors=authors,
         editors=editors,
         authors_truncated=truncated,
-        title=latex_to_unicode(title),
+        title=_decode_once(title),
         container=latex_to_unicode(container),
         year=year,
         date=date,
@@ -981,6 +995,12 @@ def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
         return tuple(map(_person, names)), False
     people = tuple([_person(name) for name in names if name.strip().lower() != "others"])
     return people, len(people) != len(names)
+
+
+# Editors of a volume, and authors of several works, come back entry after entry.
+_parse_names = lru_cache(maxsize=4096)(parse_names)
+# A title is decoded once: caching it would only push out names and venues that do repeat.
+_decode_once = latex_to_unicode.__wrapped__
 
 
 _SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+)")

@@ -36,7 +36,7 @@ def general_path() -> Iterator[None]:
         mock.patch.object(bibtex, "_BRACED", _NEVER),
         mock.patch.object(bibtex, "_RUN", _NEVER),
         mock.patch.object(bibtex, "_GROUP", _NEVER),
-        mock.patch.object(bibtex, "_SIMPLE_PIECES", _NEVER),
+        mock.patch.object(bibtex, "_simple_pieces", lambda text: None),
     ):
         yield
 
