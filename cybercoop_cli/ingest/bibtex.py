@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -159,27 +159,32 @@ def read_bibliography(
     *,
     display_root: Path | None = None,
     contents: Mapping[str, bytes] | None = None,
+    tails: Mapping[str, BibTail] | None = None,
 ) -> Bibliography:
     """Read .bib files as one bibliography: macros are shared, keys must be unique across them.
 
     ``contents`` maps a path (as a string) to the file's bytes where the caller has read
-    them already (to hash them), so that they are not read twice.
+    them already (to hash them), so that they are not read twice. ``tails`` maps a path
+    to the end of that file's text, split meanwhile elsewhere (see :class:`BibTail`).
     """
     # Hundreds of thousands of objects that all survive, none in a cycle: each collection
     # would walk them all again (about a quarter of the reading time at 10,000 entries).
     with paused_gc():
-        return _read_bibliography(paths, display_root, contents or {})
+        return _read_bibliography(paths, display_root, contents or {}, tails or {})
 
 
 def _read_bibliography(
-    paths: Sequence[Path], display_root: Path | None, contents: Mapping[str, bytes]
+    paths: Sequence[Path],
+    display_root: Path | None,
+    contents: Mapping[str, bytes],
+    tails: Mapping[str, BibTail],
 ) -> Bibliography:
     problems: list[Problem] = []
     macros: dict[str, str] = {}
     raw_entries: list[_RawEntry] = []
     seen: dict[str, _RawEntry] = {}
     for path in paths:
-        name = _display(path, display_root)
+        name = display_name(path, display_root)
         data = contents.get(str(path))
         try:
             if data is not None and len(data) <= MAX_BIB_BYTES:
@@ -196,7 +201,16 @@ def _read_bibliography(
             continue
         if encoding_problem:
             problems.append(Problem(name, None, encoding_problem, "bib-encoding", Severity.WARNING))
-        entries, file_macros, file_problems = _split(text, name)
+        tail = tails.get(str(path))
+        if tail is not None and 0 < tail.cut < len(text):
+            entries, file_macros, file_problems = _split(text[: tail.cut], name)
+            # Split elsewhere meanwhile; here if that failed.
+            rest = tail.result() or split_tail(text, tail.cut, name)
+            entries += rest[0]
+            file_macros.update(rest[1])
+            file_problems += rest[2]
+        else:
+            entries, file_macros, file_problems = _split(text, name)
         macros.update(file_macros)
         problems.extend(file_problems)
         for entry in entries:
@@ -223,7 +237,8 @@ def _read_bibliography(
     return Bibliography(sources, tuple(problems))
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_name(path: Path, root: Path | None) -> str:
+    """How problems name a .bib file: relative to ``root`` where it lies inside it."""
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
@@ -234,21 +249,97 @@ def _display(path: Path, root: Path | None) -> str:
 
 # --------------------------------------------------------------------------- splitting
 
+#: What splitting a .bib file's text gives: its entries, its macros, its problems.
+SplitResult = tuple[list["_RawEntry"], dict[str, str], list[Problem]]
 
-def _split(text: str, name: str) -> tuple[list[_RawEntry], dict[str, str], list[Problem]]:
+
+@dataclass(frozen=True)
+class BibTail:
+    """The end of one .bib file's text, from ``cut`` on, split elsewhere meanwhile.
+
+    ``result`` gives what :func:`split_tail` gave there (another process, on a first run:
+    see :mod:`cybercoop_cli.ingest.project`), or None if it could not, and the tail is
+    then split here.
+    """
+
+    cut: int
+    result: Callable[[], SplitResult | None]
+
+
+# A line that starts with a block, as bibtexparser's splitter recognises one (_BLOCK_START
+# at a line start), and a @string block anywhere.
+_BLOCK_LINE = re.compile(r"\n(?=@\w*[ \t]*[{(])")
+_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
+
+
+def _line_fix(text: str) -> Callable[[int], int] | None:
+    """How to turn bibtexparser's line numbers in ``text`` into the file's, or None if equal.
+
+    Its splitter counts line breaks as marks, and a mark is a character not preceded by a
+    backslash: a line ending in ``\\`` is not counted, and every later line number came
+    out one short (in tugboat.bib, three before line 37,590). Its line ``L`` is the file's
+    ``L`` plus the breaks it missed before that line began.
+    """
+    found = text.find("\\\n")
+    if found < 0:
+        return None
+    missed_at: list[int] = []  # bibtexparser's line at each break it missed, in order
+    newlines = 0
+    scanned = 0
+    while found >= 0:
+        newlines += text.count("\n", scanned, found + 1)  # every break before this one
+        missed_at.append(newlines - len(missed_at))
+        scanned = found + 1
+        found = text.find("\\\n", found + 2)
+    return lambda line: line + bisect_left(missed_at, line)
+
+
+def _fixed(line: int, fix: Callable[[int], int] | None) -> int:
+    return line if fix is None else fix(line)
+
+
+def tail_cut(text: str, share: float) -> int | None:
+    """Where to cut ``text`` so that about ``share`` of it is a tail that splits on its own.
+
+    The cut is at the start of a line that starts a block. bibtexparser's splitter starts
+    a new block at such a line whatever came before (it cuts an unfinished block off
+    there), so the two parts, split apart, give exactly the blocks of the whole, and the
+    recovery of a failed block still reads up to the cut. The tail may define no macro:
+    an @string's value may use macros defined before it. None where there is no such cut.
+    """
+    if not 0 < share < 1:
+        return None
+    match = _BLOCK_LINE.search(text, int(len(text) * (1 - share)))
+    if match is None:
+        return None
+    cut = match.end()
+    return None if _STRING_BLOCK.search(text, cut) else cut
+
+
+def split_tail(text: str, cut: int, name: str) -> SplitResult:
+    """Split ``text[cut:]`` as part of the file ``text``: lines count from the file's start."""
+    return _split(text[cut:], name, text.count("\n", 0, cut))
+
+
+def _split(text: str, name: str, first_line: int = 0) -> SplitResult:
+    """The entries, macros and problems of one .bib file's text, or of its part that
+    starts after ``first_line`` lines of the file (see :func:`split_tail`)."""
     from bibtexparser.entrypoint import parse_string
 
     # bibtexparser logs parse failures itself; we report them, with line numbers, instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     runs: list[str] = []
     library = parse_string(_park_runs(text, runs), parse_stack=[])
-    return _read_blocks(library, runs, text, name)
+    return _read_blocks(library, runs, text, name, first_line)
 
 
 def _read_blocks(
-    library: Library, runs: list[str], text: str, name: str
-) -> tuple[list[_RawEntry], dict[str, str], list[Problem]]:
+    library: Library, runs: list[str], text: str, name: str, first_line: int = 0
+) -> SplitResult:
     from bibtexparser import model as bmodel
+
+    base = first_line + 1  # bibtexparser counts lines from 0, in the text it was given
+    fix = _line_fix(text)  # and misses some (see _line_fix)
 
     problems: list[Problem] = []
     entries: list[_RawEntry] = []
@@ -263,10 +354,12 @@ def _read_blocks(
         # the whole of it, up to the next real block.
         if not line_offsets:
             starts.extend(
-                b.start_line or 0 for b in blocks if not isinstance(b, bmodel.ImplicitComment)
+                _fixed(b.start_line or 0, fix)
+                for b in blocks
+                if not isinstance(b, bmodel.ImplicitComment)
             )
             line_offsets.extend(_line_offsets(text))
-        first = block.start_line or 0
+        first = _fixed(block.start_line or 0, fix)
         begin = line_offsets[min(first, len(line_offsets) - 1)]
         later = bisect_right(starts, first)
         following = starts[later] if later < len(starts) else len(line_offsets)
@@ -279,7 +372,10 @@ def _read_blocks(
             key = block.key
             if runs and _PARKED in key:
                 key = _unpark(key, runs)
-            entry = _RawEntry(key, block.entry_type.lower(), name, (block.start_line or 0) + 1)
+            start = block.start_line or 0
+            if fix is not None:
+                start = fix(start)
+            entry = _RawEntry(key, block.entry_type.lower(), name, start + base)
             values = entry.values
             lines = entry.lines
             for fld in block.fields:
@@ -295,12 +391,15 @@ def _read_blocks(
                     text_value = _plain_value(value)
                     if text_value is not None:
                         values[folded] = text_value
-                        lines[folded] = fld.start_line + 1
+                        lines[folded] = (
+                            fld.start_line if fix is None else fix(fld.start_line)
+                        ) + base
                         continue
-                _add_field(entry, field_name, value, fld.start_line + 1, problems)
+                at = fld.start_line if fix is None else fix(fld.start_line)
+                _add_field(entry, field_name, value, at + base, problems)
             entries.append(entry)
             continue
-        line = (block.start_line or 0) + 1
+        line = _fixed(block.start_line or 0, fix) + base
         if isinstance(block, bmodel.String):
             macros[_unpark(block.key, runs).lower()] = _macro_value(
                 _unpark(block.value, runs), macros

@@ -184,3 +184,24 @@ def test_split_names_respects_braces() -> None:
 def test_line_breaks_inside_names_become_spaces() -> None:
     people, _ = parse_names("Doe, Steven\n   A. and\nRoe,\n Jane")
     assert [(p.family, p.given) for p in people] == [("Doe", "Steven A."), ("Roe", "Jane")]
+
+
+def test_lines_after_a_line_ending_in_a_backslash_are_the_files_lines(tmp_path: Path) -> None:
+    # bibtexparser's splitter does not count a line break after a backslash; we do.
+    text = (
+        "@misc{a,\n"
+        "  note = {ends in a backslash\\\n"
+        "  and goes on \\\\\n"
+        "  and on},\n"
+        "}\n"
+        "\n"
+        "@article{b,\n"
+        "  title = {T},\n"
+        "  journal = nosuchmacro,\n"
+        "}\n"
+    )
+    path = tmp_path / "slash.bib"
+    path.write_text(text, encoding="utf-8")
+    bibliography = read_bibliography([path])
+    assert [source.line for source in bibliography.sources] == [1, 7]
+    assert [(p.code, p.line) for p in bibliography.problems] == [("bib-unknown-macro", 9)]
