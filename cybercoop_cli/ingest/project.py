@@ -20,6 +20,7 @@ from cybercoop_cli.ingest.text import MAX_BIB_BYTES, read_bounded
 
 if TYPE_CHECKING:
     from cybercoop_cli.cache import FileRecord, ProjectCache, QuickIndex
+    from cybercoop_cli.ingest.bibtex import BibTail
     from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 #: What the file index compares of a file: size, modification and change times, inode.
@@ -68,14 +69,18 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
     return _read_references(review)
 
 
-def _read_references(review: Review, contents: dict[str, bytes] | None = None) -> Bibliography:
+def _read_references(
+    review: Review,
+    contents: dict[str, bytes] | None = None,
+    tails: dict[str, BibTail] | None = None,
+) -> Bibliography:
     root = review.root
     folder = review.references_dir
     bib_files = layout.bib_files(review.references_dir)
     from cybercoop_cli.ingest.bibtex import read_bibliography
     from cybercoop_cli.model import Bibliography, Problem
 
-    bibliography = read_bibliography(bib_files, display_root=root, contents=contents)
+    bibliography = read_bibliography(bib_files, display_root=root, contents=contents, tails=tails)
     if bib_files:
         return bibliography
     missing = Problem(
@@ -195,6 +200,7 @@ class OpenedReview:
         self._dirty = False  # the file index must be written
         self._unhashed: set[str] = set()  # notes to be hashed where they are parsed
         self._early: _NotesReader | None = None  # started by _fresh_scan
+        self._tail: tuple[str, int] | None = None  # (.bib path, cut) split by the child
         self._scanned_at = 0
         #: Keep cache writes until :meth:`flush`, which makes them in a detached child.
         self.background = False
@@ -279,9 +285,6 @@ class OpenedReview:
         self._scanned_at = now
         self._dirty = True
         self._unhashed = {display for display, _ in self._notes}
-        self._early = _start_reading_notes(
-            [(path, display, None) for display, path in self._notes], None, with_states=True
-        )
         records: dict[str, FileRecord] = {}
         for display, path in self._bibs:
             state = self._states[display] = _state(path)
@@ -289,7 +292,38 @@ class OpenedReview:
             self._contents[display] = data
             records[display] = (*state, content_hash(data), now)
         self._records = records
+        self._early = _start_reading_notes(
+            [(path, display, None) for display, path in self._notes],
+            None,
+            with_states=True,
+            first=self._bib_tail_job(),
+        )
         return True
+
+    def _bib_tail_job(self) -> Callable[[], Any] | None:
+        """A job for the notes' child: splitting the end of the largest .bib file.
+
+        The child does it first, then shares the notes out with this process, which
+        meanwhile splits the rest of that file (see :class:`_NotesReader`): on a first run
+        of 10,000 sources both processes are busy until the end. Only a file of at least
+        PARALLEL_BIB_BYTES that can be cut (see :func:`~cybercoop_cli.ingest.bibtex.tail_cut`).
+        """
+        if not self._bibs:
+            return None
+        display, path = max(self._bibs, key=lambda item: len(self._contents[item[0]]))
+        data = self._contents[display]
+        if len(data) < PARALLEL_BIB_BYTES or len(data) > MAX_BIB_BYTES:
+            return None
+        from cybercoop_cli.ingest.bibtex import display_name, split_tail, tail_cut
+        from cybercoop_cli.ingest.text import decode
+
+        text, _ = decode(data)
+        cut = tail_cut(text, TAIL_SHARE)
+        if cut is None:
+            return None
+        self._tail = (str(path), cut)
+        name = display_name(Path(path), self.review.root)
+        return lambda: split_tail(text, cut, name)
 
     def _digest_states(self) -> str:
         """One digest of every input's name and state, in the inputs' order."""
@@ -386,8 +420,13 @@ class OpenedReview:
                 for display, path in self._bibs
                 if display in self._contents
             }
+            tails = None
+            if self._tail is not None:  # the end of a .bib file, split by the notes' child
+                from cybercoop_cli.ingest.bibtex import BibTail
+
+                tails = {self._tail[0]: BibTail(self._tail[1], parsed.first_result)}
             try:
-                bibliography = _read_references(self.review, contents)
+                bibliography = _read_references(self.review, contents, tails)
             except BaseException:
                 parsed.cancel()
                 raise
@@ -693,6 +732,11 @@ class _NotesReader:
         _close(self.tokens, self.handover, self.first_handover, self.first_done)
         self.tokens = self.handover = self.first_handover = self.first_done = -1
 
+
+#: A .bib file this large is split by two processes on a first run (see _bib_tail_job),
+#: the notes' child taking this share of it, its end.
+PARALLEL_BIB_BYTES = 1 << 20
+TAIL_SHARE = 0.45
 
 #: Notes are shared out in at most this many chunks (a chunk's number is one byte), each
 #: of at least MIN_CHUNK notes.

@@ -302,3 +302,25 @@ def test_a_first_run_opened_but_never_loaded_leaves_no_child(
     gc.collect()
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # killed and reaped already
+
+
+def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cybercoop_cli.ingest import bibtex as bibtex_module
+
+    serial = load_project(example_project)
+    log = tmp_path / "tail-split-by"
+    real_split_tail = bibtex_module.split_tail
+
+    def logged(text: str, cut: int, name: str) -> Any:
+        log.write_text(f"{os.getpid()} {name} {text.count(chr(10), 0, cut)}")
+        return real_split_tail(text, cut, name)
+
+    in_parallel(monkeypatch)
+    monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
+    monkeypatch.setattr(bibtex_module, "split_tail", logged)
+    assert load_project(example_project, cache=True) == serial
+    pid, name, lines_before = log.read_text().split()
+    assert int(pid) != os.getpid() and name == "references/cybercrime-cooperation.bib"
+    assert int(lines_before) > 0  # a real cut, after the first entries
