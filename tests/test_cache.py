@@ -318,6 +318,35 @@ def test_background_writes_wait_for_flush_and_are_then_all_made(
     assert detached == [os.getpid()]
 
 
+def test_the_detached_writer_holds_none_of_the_callers_descriptors(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import select
+
+    from cybercoop_cli.ingest.project import open_review
+
+    read_end, write_end = os.pipe()  # a pipe our caller passed down and waits on
+    real_save = ProjectCache.save
+
+    def slow_save(self: ProjectCache, data: CacheData) -> str | None:
+        import time
+
+        time.sleep(3)  # the writer is still at work when its caller is done
+        return real_save(self, data)
+
+    monkeypatch.setattr(ProjectCache, "save", slow_save)
+    opened = open_review(example_project, cache=True, background=True)
+    opened.load()
+    opened.flush()
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 2.0)
+        assert ready, "the detached writer kept the pipe open"
+        assert os.read(read_end, 1) == b""  # the end of the pipe, not data
+    finally:
+        os.close(read_end)
+
+
 def test_a_killed_writers_temporary_file_is_removed_later(tmp_path: Path) -> None:
     cache = ProjectCache(tmp_path / "cybercoop.yaml")
     cache.path.parent.mkdir(parents=True, exist_ok=True)

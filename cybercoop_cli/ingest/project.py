@@ -821,7 +821,8 @@ def _detach() -> bool | None:
 
     The child forks and exits at once (and is reaped here), so the grandchild belongs to
     nobody's wait: it runs in a session of its own, with /dev/null for its standard
-    streams, so that it holds no pipe a reader waits on and no terminal can stop it.
+    streams and no other descriptor, so that it holds no pipe a reader waits on and no
+    terminal can stop it.
     """
     try:
         pid = os.fork()
@@ -837,9 +838,19 @@ def _detach() -> bool | None:
         null = os.open(os.devnull, os.O_RDWR)
         for stream in (0, 1, 2):
             os.dup2(null, stream)
+        # Nor any other descriptor it inherited: a pipe whose reader waits for its end
+        # (a caller's, passed down to the command) would wait for the writer too.
+        os.closerange(3, _descriptor_limit())
     except BaseException:
         os._exit(1)
     return True
+
+
+def _descriptor_limit() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 1 << 20)
+    except (AttributeError, ValueError, OSError):
+        return 4096
 
 
 def _state(path: str | Path) -> tuple[int, int, int, int]:
