@@ -633,9 +633,7 @@ class _NotesReader:
                 opened += [first_done, first_written]
             pid = os.fork()
         except OSError:
-            for fd in opened:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+            _close(*opened)
             return
         if pid == 0:  # the child: work, hand the results over, and leave at once
             status = 1
