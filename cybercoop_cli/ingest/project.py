@@ -272,22 +272,28 @@ class OpenedReview:
             self.fingerprint = self._fingerprint(records)
 
     def _fresh_scan(self) -> bool:
-        """Scan a review of which nothing is known yet (a first run), if it has many notes.
+        """Scan a review of which nothing is known yet (a first run), if it is large.
 
-        Their child process starts at once, and takes each note's state before it reads,
-        hashes and parses it: the file index, the states' digest and the fingerprint are
-        complete once its results are back (see :meth:`_load`). Returns False, having done
-        nothing, where the notes are better read here.
+        With many notes or a large .bib file, a child process starts at once: it splits
+        the end of the largest .bib file, if that is large, and then shares the notes out
+        with this process, taking each note's state before it reads, hashes and parses it
+        (see :class:`_NotesReader`). The file index, the states' digest and the fingerprint
+        are complete once its results are back (see :meth:`_load`). Returns False, having
+        done nothing, where everything is better read here.
         """
-        if len(self._notes) < PARALLEL_NOTES or not _can_fork():
+        if not _can_fork():
+            return False
+        bib_states = [_state(path) for _, path in self._bibs]
+        large = any(state[0] >= PARALLEL_BIB_BYTES for state in bib_states)
+        if len(self._notes) < PARALLEL_NOTES and not large:
             return False
         now = time.time_ns()
         self._scanned_at = now
         self._dirty = True
         self._unhashed = {display for display, _ in self._notes}
         records: dict[str, FileRecord] = {}
-        for display, path in self._bibs:
-            state = self._states[display] = _state(path)
+        for (display, path), state in zip(self._bibs, bib_states, strict=True):
+            self._states[display] = state
             data = _read_bytes(path, MAX_BIB_BYTES)
             self._contents[display] = data
             records[display] = (*state, content_hash(data), now)
@@ -567,7 +573,7 @@ def _start_reading_notes(
     child does ``first`` before them: see :class:`_NotesReader`).
     """
     reader = _NotesReader(items, progress, with_states, first)
-    if len(items) >= PARALLEL_NOTES and _can_fork():
+    if (len(items) >= PARALLEL_NOTES or first is not None) and _can_fork():
         reader.fork()
     return reader
 

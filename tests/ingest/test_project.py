@@ -317,10 +317,22 @@ def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
         log.write_text(f"{os.getpid()} {name} {text.count(chr(10), 0, cut)}")
         return real_split_tail(text, cut, name)
 
-    in_parallel(monkeypatch)
+    # Six notes, far fewer than PARALLEL_NOTES: a large .bib is reason enough for a child.
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
     monkeypatch.setattr(bibtex_module, "split_tail", logged)
-    assert load_project(example_project, cache=True) == serial
+    opened = project_module.open_review(example_project, cache=True)
+    assert opened._early is not None and opened._early.pid > 0
+    assert opened.load() == serial
     pid, name, lines_before = log.read_text().split()
     assert int(pid) != os.getpid() and name == "references/cybercrime-cooperation.bib"
     assert int(lines_before) > 0  # a real cut, after the first entries
+
+
+def test_a_first_run_of_a_small_review_forks_nothing(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    opened = project_module.open_review(example_project, cache=True)
+    assert opened._early is None  # six notes and a small .bib: read here
+    assert opened.load() == load_project(example_project)
