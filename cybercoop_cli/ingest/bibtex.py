@@ -158,13 +158,14 @@ def read_bibliography(
     paths: Sequence[Path],
     *,
     display_root: Path | None = None,
-    contents: Mapping[str, bytes] | None = None,
+    contents: Mapping[str, bytes | Decoded] | None = None,
     tails: Mapping[str, BibTail] | None = None,
 ) -> Bibliography:
     """Read .bib files as one bibliography: macros are shared, keys must be unique across them.
 
     ``contents`` maps a path (as a string) to the file's bytes where the caller has read
-    them already (to hash them), so that they are not read twice. ``tails`` maps a path
+    them already (to hash them), so that they are not read twice, or to its text and
+    encoding warning where it has decoded them too (see :func:`~.text.decode`). ``tails`` maps a path
     to the end of that file's text, split meanwhile elsewhere (see :class:`BibTail`).
     """
     # Hundreds of thousands of objects that all survive, none in a cycle: each collection
@@ -176,7 +177,7 @@ def read_bibliography(
 def _read_bibliography(
     paths: Sequence[Path],
     display_root: Path | None,
-    contents: Mapping[str, bytes],
+    contents: Mapping[str, bytes | Decoded],
     tails: Mapping[str, BibTail],
 ) -> Bibliography:
     problems: list[Problem] = []
@@ -187,7 +188,9 @@ def _read_bibliography(
         name = display_name(path, display_root)
         data = contents.get(str(path))
         try:
-            if data is not None and len(data) <= MAX_BIB_BYTES:
+            if isinstance(data, tuple):
+                text, encoding_problem = data
+            elif data is not None and len(data) <= MAX_BIB_BYTES:
                 text, encoding_problem = decode(data)
             else:  # not read yet, or over the limit: read_text says by how much
                 text, encoding_problem = read_text(path, limit=MAX_BIB_BYTES, what=".bib files")
@@ -249,6 +252,8 @@ def display_name(path: Path, root: Path | None) -> str:
 
 # --------------------------------------------------------------------------- splitting
 
+#: A file's text and the warning decoding it gave, as :func:`~.text.decode` returns them.
+Decoded = tuple[str, str | None]
 #: What splitting a .bib file's text gives: its entries, its macros, its problems.
 SplitResult = tuple[list["_RawEntry"], dict[str, str], list[Problem]]
 

@@ -20,7 +20,7 @@ from cybercoop_cli.ingest.text import MAX_BIB_BYTES, read_bounded
 
 if TYPE_CHECKING:
     from cybercoop_cli.cache import FileRecord, ProjectCache, QuickIndex
-    from cybercoop_cli.ingest.bibtex import BibTail
+    from cybercoop_cli.ingest.bibtex import BibTail, Decoded
     from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
 
 #: What the file index compares of a file: size, modification and change times, inode.
@@ -71,7 +71,7 @@ def load_bibliography(project: Path | None = None, *, start: Path | None = None)
 
 def _read_references(
     review: Review,
-    contents: dict[str, bytes] | None = None,
+    contents: dict[str, bytes | Decoded] | None = None,
     tails: dict[str, BibTail] | None = None,
 ) -> Bibliography:
     root = review.root
@@ -201,6 +201,7 @@ class OpenedReview:
         self._unhashed: set[str] = set()  # notes to be hashed where they are parsed
         self._early: _NotesReader | None = None  # started by _fresh_scan
         self._tail: tuple[str, int] | None = None  # (.bib path, cut) split by the child
+        self._decoded: dict[str, Decoded] = {}  # display -> a .bib decoded already
         self._scanned_at = 0
         #: Keep cache writes until :meth:`flush`, which makes them in a detached child.
         self.background = False
@@ -323,11 +324,13 @@ class OpenedReview:
         from cybercoop_cli.ingest.bibtex import display_name, split_tail, tail_cut
         from cybercoop_cli.ingest.text import decode
 
-        text, _ = decode(data)
+        decoded = decode(data)
+        text = decoded[0]
         cut = tail_cut(text, TAIL_SHARE)
         if cut is None:
             return None
         self._tail = (str(path), cut)
+        self._decoded[display] = decoded  # not decoded again to be parsed
         name = display_name(Path(path), self.review.root)
         return lambda: split_tail(text, cut, name)
 
@@ -420,12 +423,13 @@ class OpenedReview:
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
         else:
-            # The .bib files read to hash them are not read again.
-            contents = {
-                str(path): self._contents.pop(display)
-                for display, path in self._bibs
-                if display in self._contents
-            }
+            # The .bib files read to hash them are not read again, nor decoded again.
+            contents: dict[str, bytes | Decoded] = {}
+            for display, path in self._bibs:
+                if display in self._contents:
+                    data = self._contents.pop(display)
+                    decoded = self._decoded.pop(display, None)
+                    contents[str(path)] = data if decoded is None else decoded
             tails = None
             if self._tail is not None:  # the end of a .bib file, split by the notes' child
                 from cybercoop_cli.ingest.bibtex import BibTail

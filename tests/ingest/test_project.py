@@ -317,13 +317,27 @@ def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
         log.write_text(f"{os.getpid()} {name} {text.count(chr(10), 0, cut)}")
         return real_split_tail(text, cut, name)
 
+    from cybercoop_cli.ingest import text as text_module
+
+    bib_bytes = (example_project / "references" / "cybercrime-cooperation.bib").read_bytes()
+    decoded: list[int] = []
+    real_decode = text_module.decode
+
+    def counting_decode(data: bytes) -> Any:
+        if data == bib_bytes:
+            decoded.append(os.getpid())
+        return real_decode(data)
+
     # Six notes, far fewer than PARALLEL_NOTES: a large .bib is reason enough for a child.
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
     monkeypatch.setattr(bibtex_module, "split_tail", logged)
+    monkeypatch.setattr(text_module, "decode", counting_decode)
+    monkeypatch.setattr(bibtex_module, "decode", counting_decode)
     opened = project_module.open_review(example_project, cache=True)
     assert opened._early is not None and opened._early.pid > 0
     assert opened.load() == serial
+    assert decoded == [os.getpid()]  # decoded once, to find the cut, and parsed from that
     pid, name, lines_before = log.read_text().split()
     assert int(pid) != os.getpid() and name == "references/cybercrime-cooperation.bib"
     assert int(lines_before) > 0  # a real cut, after the first entries
