@@ -170,6 +170,30 @@ def test_a_bib_read_to_hash_it_is_parsed_from_those_bytes(
     assert load_project(example_project, cache=True) == uncached
 
 
+def test_an_unreadable_input_is_reported_with_the_cache_as_without(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cybercoop_cli.ingest.project as project_module
+    from cybercoop_cli.ingest import text as text_module
+
+    real = text_module.read_bounded
+    unreadable = {"cybercrime-cooperation.bib", "amoo2024legal.md"}
+
+    def refusing(path: str | Path, limit: int) -> bytes:
+        if Path(path).name in unreadable:
+            raise PermissionError(13, "Permission denied")
+        return real(path, limit)
+
+    monkeypatch.setattr(text_module, "read_bounded", refusing)
+    monkeypatch.setattr(project_module, "read_bounded", refusing)
+    uncached = load_project(example_project)
+    cached = load_project(example_project, cache=True)
+    assert cached == uncached
+    codes = {(p.file, p.code) for p in cached.problems}
+    assert ("references/cybercrime-cooperation.bib", "bib-unreadable") in codes
+    assert ("notes/amoo2024legal.md", "note-unreadable") in codes
+
+
 def test_an_edit_keeping_size_and_mtime_is_seen(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -142,7 +142,7 @@ def open_review(
     store = ProjectCache(review_file)
     quick = store.load_quick()
     review_data = _read_bytes(review_file, MAX_REVIEW_BYTES)
-    review_digest = content_hash(review_data)
+    review_digest = content_hash(review_data or b"")
     if quick is not None and quick.review_digest == review_digest:
         # The parsed review file stays pickled until a result must be computed.
         folders = Path(quick.references_dir), Path(quick.notes_dir)
@@ -267,8 +267,9 @@ class OpenedReview:
             unknown = [item for item in unknown if not item[0]]
         for is_note, display, path in unknown:
             data = _read_bytes(path, MAX_NOTE_BYTES if is_note else MAX_BIB_BYTES)
-            self._contents[display] = data
-            records[display] = (*self._states[display], content_hash(data), now)
+            if data is not None:  # else the parser reads it again, and says why it cannot
+                self._contents[display] = data
+            records[display] = (*self._states[display], content_hash(data or b""), now)
         if not self._unhashed:
             self.fingerprint = self._fingerprint(records)
 
@@ -296,8 +297,9 @@ class OpenedReview:
         for (display, path), state in zip(self._bibs, bib_states, strict=True):
             self._states[display] = state
             data = _read_bytes(path, MAX_BIB_BYTES)
-            self._contents[display] = data
-            records[display] = (*state, content_hash(data), now)
+            if data is not None:  # else the parser reads it again, and says why it cannot
+                self._contents[display] = data
+            records[display] = (*state, content_hash(data or b""), now)
         self._records = records
         self._early = _start_reading_notes(
             [(path, display, None) for display, path in self._notes],
@@ -875,12 +877,14 @@ def _settled(state: tuple[int, ...], hashed_at: int) -> bool:
     return state[0] >= 0 and max(state[1], state[2]) < hashed_at - RACY_NS
 
 
-def _read_bytes(path: str | Path, limit: int) -> bytes:
-    """The file's content, at most ``limit + 1`` bytes: over its limit a file is refused anyway."""
+def _read_bytes(path: str | Path, limit: int) -> bytes | None:
+    """The file's content, at most ``limit + 1`` bytes (over its limit a file is refused
+    anyway), or None if it cannot be read: the parser then tries again and says why, and
+    the empty content's digest stands for it in the file index."""
     try:
         return read_bounded(path, limit)
     except OSError:
-        return b""  # unreadable: the parser reports why, and caches that report like any other
+        return None
 
 
 def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:
