@@ -314,12 +314,13 @@ class OpenedReview:
 
         The child does it first, then shares the notes out with this process, which
         meanwhile splits the rest of that file (see :class:`_NotesReader`): on a first run
-        of 10,000 sources both processes are busy until the end. Only a file of at least
+        (or without the cache) of 10,000 sources both processes are busy until the end. Only a file of at least
         PARALLEL_BIB_BYTES that can be cut (see :func:`~cybercoop_cli.ingest.bibtex.tail_cut`).
         """
-        if not self._bibs:
+        read = [(display, path) for display, path in self._bibs if display in self._contents]
+        if not read:
             return None
-        display, path = max(self._bibs, key=lambda item: len(self._contents[item[0]]))
+        display, path = max(read, key=lambda item: len(self._contents[item[0]]))
         data = self._contents[display]
         if len(data) < PARALLEL_BIB_BYTES or len(data) > MAX_BIB_BYTES:
             return None
@@ -391,9 +392,16 @@ class OpenedReview:
 
     def _load(self, progress: Progress | None) -> Project:
         if self._store is None:
-            parsed = self._start_notes({}, progress)
+            first = None
+            if _can_fork():  # read ahead, so that a child can split the end of a large one
+                for display, path in self._bibs:
+                    data = _read_bytes(path, MAX_BIB_BYTES)
+                    if data is not None:
+                        self._contents[display] = data
+                first = self._bib_tail_job()
+            parsed = self._start_notes({}, progress, first)
             try:
-                bibliography = _read_references(self.review)
+                bibliography = _read_references(self.review, *self._bib_inputs(parsed))
             except BaseException:
                 parsed.cancel()
                 raise
@@ -425,20 +433,8 @@ class OpenedReview:
         if cached.bibliography_key == key and cached.bibliography is not None:
             bibliography = cached.bibliography
         else:
-            # The .bib files read to hash them are not read again, nor decoded again.
-            contents: dict[str, bytes | Decoded] = {}
-            for display, path in self._bibs:
-                if display in self._contents:
-                    data = self._contents.pop(display)
-                    decoded = self._decoded.pop(display, None)
-                    contents[str(path)] = data if decoded is None else decoded
-            tails = None
-            if self._tail is not None:  # the end of a .bib file, split by the notes' child
-                from cybercoop_cli.ingest.bibtex import BibTail
-
-                tails = {self._tail[0]: BibTail(self._tail[1], parsed.first_result)}
             try:
-                bibliography = _read_references(self.review, contents, tails)
+                bibliography = _read_references(self.review, *self._bib_inputs(parsed))
             except BaseException:
                 parsed.cancel()
                 raise
@@ -524,15 +520,36 @@ class OpenedReview:
         ]
 
     def _start_notes(
-        self, reuse: dict[str, tuple[Note | None, list[Problem]]], progress: Progress | None
+        self,
+        reuse: dict[str, tuple[Note | None, list[Problem]]],
+        progress: Progress | None,
+        first: Callable[[], Any] | None = None,
     ) -> _NotesReader:
-        """Start parsing the notes that cannot be reused."""
+        """Start parsing the notes that cannot be reused (and the child's ``first`` job)."""
         pending = [
             (path, display, self._contents.pop(display, None))
             for display, path in self._notes
             if display not in reuse
         ]
-        return _start_reading_notes(pending, progress)
+        return _start_reading_notes(pending, progress, first=first)
+
+    def _bib_inputs(
+        self, parsed: _NotesReader
+    ) -> tuple[dict[str, bytes | Decoded], dict[str, BibTail] | None]:
+        """What _read_references takes besides the review: the .bib files read already
+        (to hash them, or ahead: they are not read or decoded again), and the end of one,
+        if the notes' child splits it (see _bib_tail_job)."""
+        contents: dict[str, bytes | Decoded] = {}
+        for display, path in self._bibs:
+            if display in self._contents:
+                data = self._contents.pop(display)
+                decoded = self._decoded.pop(display, None)
+                contents[str(path)] = data if decoded is None else decoded
+        if self._tail is None:
+            return contents, None
+        from cybercoop_cli.ingest.bibtex import BibTail
+
+        return contents, {self._tail[0]: BibTail(self._tail[1], parsed.first_result)}
 
     def _merge(
         self, reuse: dict[str, tuple[Note | None, list[Problem]]], parsed: _NotesReader

@@ -196,7 +196,7 @@ def test_a_child_is_ended_when_the_bibliography_fails(
         time.sleep(60)
         return REAL_READ_NOTES(items)
 
-    def failing(_review: Any) -> Any:
+    def failing(*_args: Any) -> Any:
         while not log.exists() or not log.read_text():
             time.sleep(0.01)
         raise InputError("the bibliography is broken", file="x.bib")
@@ -350,3 +350,23 @@ def test_a_first_run_of_a_small_review_forks_nothing(
     opened = project_module.open_review(example_project, cache=True)
     assert opened._early is None  # six notes and a small .bib: read here
     assert opened.load() == load_project(example_project)
+
+
+def test_without_the_cache_the_child_splits_the_end_of_the_bib_too(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cybercoop_cli.ingest import bibtex as bibtex_module
+
+    serial = load_project(example_project)
+    log = tmp_path / "tail-split-by"
+    real_split_tail = bibtex_module.split_tail
+
+    def logged(text: str, cut: int, name: str) -> Any:
+        log.write_text(str(os.getpid()))
+        return real_split_tail(text, cut, name)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
+    monkeypatch.setattr(bibtex_module, "split_tail", logged)
+    assert load_project(example_project) == serial
+    assert int(log.read_text()) != os.getpid()
