@@ -320,7 +320,8 @@ def _clean(text: str) -> str:
 # --------------------------------------------------------------------------- the common shape
 # Most notes are written in the README's shape and order: front matter of key, tags, an
 # annotation and a list of claims, one field a line, each value plain or quoted text or a
-# list of words. _quick_note reads exactly that with two regular expressions, without
+# list of words, and longer text (annotation parts, a claim's text and quote) also folded
+# ('>-' and lines of one indentation, as yamlnodes reads it). _quick_note reads exactly that with two regular expressions, without
 # building the YAML mappings, and gives what the general path (load_yaml, then _build)
 # gives. On anything else, or on anything that path would report a problem about, it
 # declines (returns None) and the general path reads the note.
@@ -334,16 +335,31 @@ def _clean(text: str) -> str:
 _PLAIN_FIRST = r"""[^\x00-\x20\x7f-\x9f:#\-?,\[\]{}&*!|>'"%@`]"""
 _PLAIN_REST = r"[^\x00-\x1f\x7f-\x9f:#]"
 _TEXT = rf"""(?:{_PLAIN_FIRST}(?:{_PLAIN_REST}*(?<!\ ))?|"[^\x00-\x1f\x7f-\x9f"\\]*"|'[^\x00-\x1f\x7f-\x9f']*')"""
+# A line of a folded block scalar after its indentation: not a comment, without leading
+# or trailing spaces (a trailing space is content to libyaml; load_simple declines it).
+_LINE = r"[^\x00-\x20\x7f-\x9f\#](?:[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?"
+
+
+def _folded(name: str, deeper: int) -> str:
+    """A ``>-`` value as yamlnodes' block_scalar reads it: lines of one indentation.
+
+    The indentation is more than ``deeper - 1`` spaces (deeper than the key's parent);
+    there are no blank or comment lines, and the line after it is less indented (what
+    follows in the pattern sees to that). Used where the value is folded text only.
+    """
+    return rf"(?:>-\n(?P<{name}>\ {{{deeper},}}){_LINE}(?:\n(?P={name}){_LINE})*)"
+
+
 _WORDS = r"\[(?:[A-Za-z][\w-]*(?:,\ ?[A-Za-z][\w-]*)*)?\]"
 _IDS = rf"(?:{_WORDS}|{_TEXT})"
 # One claim: a mapping with its fields in the README's order, or a bare sentence.
 _CLAIM_TEXT = rf"""
-    \ \ -\ (?:text:\ ({_TEXT})\n
+    \ \ -\ (?:text:\ ({_TEXT}|{_folded("text_indent", 5)})\n
              (?:\ {{4}}(?:sections|section):\ ({_IDS})\n)?
              (?:\ {{4}}(?:facets|facet):\ ({_IDS})\n)?
              (?:\ {{4}}stance:\ ({_TEXT})\n)?
              (?:\ {{4}}(?:locator|pages|page):\ ({_TEXT})\n)?
-             (?:\ {{4}}quote:\ ({_TEXT})\n)?
+             (?:\ {{4}}quote:\ ({_TEXT}|{_folded("quote_indent", 5)})\n)?
            |({_TEXT})\n)"""
 _CLAIM = re.compile(_CLAIM_TEXT, re.VERBOSE | re.ASCII)
 _QUICK = re.compile(
@@ -351,10 +367,10 @@ _QUICK = re.compile(
     key:\ (?P<key>{_TEXT})\n
     (?:tags:\ (?P<tags>{_WORDS})\n)?
     (?:annotation:(?:\n
-        (?:\ \ summary:\ (?P<summary>{_TEXT})\n)?
-        (?:\ \ evaluation:\ (?P<evaluation>{_TEXT})\n)?
-        (?:\ \ relevance:\ (?P<relevance>{_TEXT})\n)?
-      |\ (?P<annotation>{_TEXT})\n))?
+        (?:\ \ summary:\ (?P<summary>{_TEXT}|{_folded("summary_indent", 3)})\n)?
+        (?:\ \ evaluation:\ (?P<evaluation>{_TEXT}|{_folded("evaluation_indent", 3)})\n)?
+        (?:\ \ relevance:\ (?P<relevance>{_TEXT}|{_folded("relevance_indent", 3)})\n)?
+      |\ (?P<annotation>{_TEXT}|{_folded("annotation_indent", 1)})\n))?
     (?P<claims>claims:\n(?:{_CLAIM_TEXT})+)?
     ---(?:\n|\Z)""",
     re.VERBOSE | re.ASCII,
@@ -379,12 +395,12 @@ def _quick_note(text: str, file: str) -> tuple[Note, list[Problem]] | None:
         if not key:
             return None
         if scalar is not None:
-            annotation = Annotation(summary=_quick_clean(_quick_text(scalar)), body=body)
+            annotation = Annotation(summary=_quick_prose(scalar), body=body)
         else:
             annotation = Annotation(
-                summary=_quick_clean(_quick_text(summary)) if summary else "",
-                evaluation=_quick_clean(_quick_text(evaluation)) if evaluation else "",
-                relevance=_quick_clean(_quick_text(relevance)) if relevance else "",
+                summary=_quick_prose(summary) if summary else "",
+                evaluation=_quick_prose(evaluation) if evaluation else "",
+                relevance=_quick_prose(relevance) if relevance else "",
                 body=body,
             )
         note = Note(
@@ -407,27 +423,33 @@ def _quick_claims(block: str, line: int) -> tuple[Claim, ...]:
     claims: list[Claim] = []
     number = line + 1
     supports = Stance.SUPPORTS
-    for text, sections, facets, stance, locator, quote, bare in _CLAIM.findall(block, 8):
+    for text, _, sections, facets, stance, locator, quote, _, bare in _CLAIM.findall(block, 8):
         if bare:
             claims.append(Claim(text=_quick_clean(_quick_text(bare)), line=line))
             number += 1
             continue
-        value = _quick_text(text)
-        if not value.strip():
+        lines = 1 + (sections != "") + (facets != "") + (stance != "") + (locator != "")
+        if text[0] == ">":  # folded: its lines follow the 'text:' line
+            value = _clean(text[3:])
+            lines += text.count("\n")
+        else:
+            value = _quick_clean(_quick_text(text))
+        if not value:
             raise _Unusual  # the general path reports a claim without text
+        if quote:
+            lines += 1 + quote.count("\n")
         claims.append(
             Claim(
-                text=_quick_clean(value),
+                text=value,
                 sections=_quick_ids(sections) if sections else (),
                 facets=_quick_ids(facets) if facets else (),
                 stance=_quick_stance(stance) if stance else supports,
                 locator=_quick_text(locator).strip() if locator else "",
-                quote=_quick_clean(_quick_text(quote)) if quote else "",
+                quote=_quick_prose(quote) if quote else "",
                 line=number,
             )
         )
-        number += 1 + (sections != "") + (facets != "") + (stance != "")
-        number += (locator != "") + (quote != "")
+        number += lines
     return tuple(claims)
 
 
@@ -439,6 +461,17 @@ def _quick_clean(text: str) -> str:
     if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return _clean(text)
+
+
+def _quick_prose(raw: str) -> str:
+    """What ``_clean`` gives of a plain, quoted or ``>-`` folded scalar's text.
+
+    A folded scalar's lines joined by single spaces, or by their line breaks and
+    indentation as written: ``_clean`` makes the same of both.
+    """
+    if raw[0] == ">":
+        return _clean(raw[3:])
+    return _quick_clean(_quick_text(raw))
 
 
 def _quick_text(raw: str) -> str:
