@@ -304,20 +304,30 @@ def test_a_first_run_opened_but_never_loaded_leaves_no_child(
         os.waitpid(child, os.WNOHANG)  # killed and reaped already
 
 
-def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
-    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def split_tails_logged(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Two cores, any .bib large enough to split, and each tail split logged in ``log``
+    as: the splitting process, the file's name, the lines before the cut."""
     from cybercoop_cli.ingest import bibtex as bibtex_module
 
-    serial = load_project(example_project)
-    log = tmp_path / "tail-split-by"
     real_split_tail = bibtex_module.split_tail
 
     def logged(text: str, cut: int, name: str) -> Any:
         log.write_text(f"{os.getpid()} {name} {text.count(chr(10), 0, cut)}")
         return real_split_tail(text, cut, name)
 
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
+    monkeypatch.setattr(bibtex_module, "split_tail", logged)
+
+
+def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from cybercoop_cli.ingest import bibtex as bibtex_module
     from cybercoop_cli.ingest import text as text_module
+
+    serial = load_project(example_project)
+    log = tmp_path / "tail-split-by"
 
     bib_bytes = (example_project / "references" / "cybercrime-cooperation.bib").read_bytes()
     decoded: list[int] = []
@@ -329,9 +339,7 @@ def test_on_a_first_run_the_child_splits_the_end_of_the_bib(
         return real_decode(data)
 
     # Six notes, far fewer than PARALLEL_NOTES: a large .bib is reason enough for a child.
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
-    monkeypatch.setattr(bibtex_module, "split_tail", logged)
+    split_tails_logged(monkeypatch, log)
     monkeypatch.setattr(text_module, "decode", counting_decode)
     monkeypatch.setattr(bibtex_module, "decode", counting_decode)
     opened = project_module.open_review(example_project, cache=True)
@@ -355,18 +363,8 @@ def test_a_first_run_of_a_small_review_forks_nothing(
 def test_without_the_cache_the_child_splits_the_end_of_the_bib_too(
     example_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from cybercoop_cli.ingest import bibtex as bibtex_module
-
     serial = load_project(example_project)
     log = tmp_path / "tail-split-by"
-    real_split_tail = bibtex_module.split_tail
-
-    def logged(text: str, cut: int, name: str) -> Any:
-        log.write_text(str(os.getpid()))
-        return real_split_tail(text, cut, name)
-
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(project_module, "PARALLEL_BIB_BYTES", 1)
-    monkeypatch.setattr(bibtex_module, "split_tail", logged)
+    split_tails_logged(monkeypatch, log)
     assert load_project(example_project) == serial
-    assert int(log.read_text()) != os.getpid()
+    assert int(log.read_text().split()[0]) != os.getpid()
