@@ -12,7 +12,6 @@ The README's robustness section quotes that summary; a test keeps it honest.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections import Counter
