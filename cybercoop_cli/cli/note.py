@@ -103,4 +103,12 @@ def new(
 
     # Typer 0.29 vendors click, so click is not ours to import; run the editor directly,
     # as git does, splitting $EDITOR the way a shell would ("code --wait").
-    subprocess.run([*shlex.split(editor), str(path)], check=False)
+    from cybercoop_cli.errors import ExternalToolError
+
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except (OSError, ValueError) as exc:  # not installed, not executable, bad quoting
+        raise ExternalToolError(
+            f"--edit: cannot run the editor {editor!r} ({exc}); the note was created: "
+            "open it yourself"
+        ) from exc

@@ -35,12 +35,28 @@ def find_source(sources: Sequence[Source], key: str) -> Source:
 
 
 def note_path(review: Review, key: str) -> Path:
-    """``notes/KEY.md``; characters a file name cannot hold become ``_``."""
-    return review.notes_dir / f"{_UNSAFE_FILE_CHARS.sub('_', key)}.md"
+    """``notes/KEY.md``; characters a file name cannot hold become ``_``, and so does a
+    leading dot, which would hide the note."""
+    stem = _UNSAFE_FILE_CHARS.sub("_", key)
+    if stem.startswith("."):
+        stem = "_" + stem[1:]
+    return review.notes_dir / f"{stem}.md"
 
 
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML scalar: plain where YAML reads it back as the same string
+    (``smith2020``), quoted where it would not (``true``, ``null``, ``#x``, ``[a]``, ``*a``)."""
+    import yaml
+
+    try:
+        plain = yaml.safe_load(f"k: {text}") == {"k": text}
+    except yaml.YAMLError:
+        plain = False
+    return text if plain and text == text.strip() else _quoted(text)
 
 
 def _comment(text: str) -> str:
@@ -63,7 +79,7 @@ def note_text(
     about = " · ".join(
         part for part in (names, str(source.year or "n.d."), source.container) if part
     )
-    lines = ["---", f"key: {source.key}"]
+    lines = ["---", f"key: {_scalar(source.key)}"]
     if source.title:
         lines.append(f"title: {_quoted(source.title)}")
     lines += [

@@ -136,6 +136,16 @@ def test_note_new_mistyped_existing_and_edit(example_project: Path, tmp_path: Pa
     )
     assert result.exit_code == 0
     assert "no $VISUAL or $EDITOR is set" in result.stderr
+    (example_project / "notes" / "amoo2024legal.md").unlink()
+    result = runner.invoke(
+        app,
+        ["note", "new", "amoo2024legal", "-e", *project],
+        env={"EDITOR": "no-such-editor-here --wait", "VISUAL": ""},
+    )
+    assert result.exit_code == ExitCode.EXTERNAL_TOOL
+    assert "cannot run the editor 'no-such-editor-here --wait'" in result.stderr
+    assert "the note was created" in result.stderr
+    assert (example_project / "notes" / "amoo2024legal.md").is_file()
 
 
 def _complete(words: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:

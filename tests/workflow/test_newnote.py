@@ -75,3 +75,25 @@ def test_mistyped_keys_and_ids(example_project: Path) -> None:
         create_note(project, "amoo2024legal", claim="x", sections=["framwork"])
     with pytest.raises(UsageError, match="--claim"):
         create_note(project, "amoo2024legal", sections=["framework"])
+
+
+@pytest.mark.parametrize(
+    "key", ["true", "null", "#hash", "[list]", "*alias", "a: b", "-dash", ".hidden"]
+)
+def test_awkward_keys_make_notes_that_read_back(example_project: Path, key: str) -> None:
+    """YAML-significant keys are quoted, and no note is hidden behind a leading dot."""
+    bib = example_project / "references" / "cybercrime-cooperation.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8")
+        + f"\n@misc{{{key},\n  author = {{Doe, Jane}},\n  title = {{Odd key}},\n  year = {{2020}}\n}}\n",
+        encoding="utf-8",
+    )
+    project = load_project(example_project)
+    assert project.source(key) is not None
+    path = create_note(project, key)
+    assert not path.name.startswith(".")
+    parsed = parse_note(path.read_text(encoding="utf-8"), str(path), is_markdown=True)
+    assert parsed is not None
+    note, problems = parsed
+    assert problems == [] and note.key == key
+    assert Path(load_project(example_project).notes_by_key()[key].file).name == path.name
