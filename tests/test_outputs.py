@@ -55,3 +55,77 @@ def test_failure_leaves_old_file_and_no_temporary(
 def test_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.md", "x")
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks as set up here")
+
+
+@posix_only
+def test_a_link_to_a_device_is_written_into_not_replaced(tmp_path: Path) -> None:
+    link = tmp_path / "null"
+    link.symlink_to("/dev/null")
+    write_atomic(link, "nothing to keep", force=True)
+    assert link.is_symlink() and str(link.readlink()) == "/dev/null"
+    write_atomic(link, "no --force needed: a device holds nothing to overwrite")
+    assert link.is_symlink()
+
+
+@posix_only
+def test_a_fifo_is_written_into(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_atomic(fifo, "through the pipe")
+    reader.join(timeout=10)
+    assert received == [b"through the pipe"]
+    assert fifo.is_fifo()
+
+
+@posix_only
+def test_a_link_is_an_existing_file_and_force_replaces_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "real.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target.name)
+    with pytest.raises(OutputError, match="is a link to an existing file; pass --force"):
+        write_atomic(link, "new")
+    write_atomic(link, "new", force=True)
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+
+
+@posix_only
+def test_a_dangling_link_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    link = tmp_path / "dangling.md"
+    link.symlink_to("elsewhere.md")
+    with pytest.raises(OutputError, match="is a link"):
+        write_atomic(link, "new")
+    assert not (tmp_path / "elsewhere.md").exists()
+    write_atomic(link, "new", force=True)
+    assert link.is_symlink() and (tmp_path / "elsewhere.md").read_text(encoding="utf-8") == "new"
+
+
+def test_a_name_too_long_or_a_file_as_folder_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"cannot write|does not exist"):
+        write_atomic(tmp_path / ("x" * 5000), "data")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(OutputError):
+        write_atomic(blocker / "inside.md", "data")
+
+
+@posix_only
+def test_an_unwritable_folder_is_an_output_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="cannot write"):
+            write_atomic(folder / "out.md", "data")
+    finally:
+        folder.chmod(0o700)
