@@ -406,9 +406,11 @@ def _read_blocks(
             continue
         line = _fixed(block.start_line or 0, fix) + base
         if isinstance(block, bmodel.String):
-            macros[_unpark(block.key, runs).lower()] = _macro_value(
-                _unpark(block.value, runs), macros
-            )
+            macro = _unpark(block.key, runs)
+            value, cut = _macro_value(_unpark(block.value, runs), macros)
+            macros[macro.lower()] = value
+            if cut:
+                problems.append(_too_long(name, line, f"@string '{macro}'"))
         elif isinstance(block, bmodel.DuplicateBlockKeyBlock):
             # Re-scan it ourselves so the duplicate is reported once, by read_bibliography.
             recovered = _rescan(full_raw(block), name, line, problems)
@@ -559,15 +561,41 @@ def _line_offsets(text: str) -> list[int]:
     return offsets
 
 
-def _macro_value(raw: str, macros: dict[str, str]) -> str:
+# A value that macros joined with '#' make longer than this is cut and reported: real
+# values are a few hundred characters, and macros that join each other double at every
+# level (a 600-byte file can ask for gigabytes).
+MAX_VALUE_LENGTH = 100_000
+
+
+def _joined(parts: Iterable[str]) -> tuple[str, bool]:
+    """The parts joined, cut at MAX_VALUE_LENGTH; and whether they were cut."""
+    out: list[str] = []
+    size = 0
+    for part in parts:
+        if size + len(part) > MAX_VALUE_LENGTH:
+            out.append(part[: MAX_VALUE_LENGTH - size])
+            return "".join(out), True
+        out.append(part)
+        size += len(part)
+    return "".join(out), False
+
+
+def _macro_value(raw: str, macros: dict[str, str]) -> tuple[str, bool]:
     pieces, _ = _parse_value(raw, 0)
-    out = []
-    for kind, value in pieces:
-        if kind == "ident":
-            out.append(macros.get(value.lower(), MONTHS.get(value.lower(), value)))
-        else:
-            out.append(value)
-    return "".join(out)
+    return _joined(
+        macros.get(value.lower(), MONTHS.get(value.lower(), value)) if kind == "ident" else value
+        for kind, value in pieces
+    )
+
+
+def _too_long(file: str, line: int | None, what: str) -> Problem:
+    return Problem(
+        file,
+        line,
+        f"{what} is longer than {MAX_VALUE_LENGTH:,} characters once its macros are "
+        "joined; it was cut there (do @string macros join each other in a loop?)",
+        "bib-value-too-long",
+    )
 
 
 def _add_field(entry: _RawEntry, name: str, raw: str, line: int, problems: list[Problem]) -> None:
@@ -890,59 +918,90 @@ def _evaluate(
                     )
                 )
                 out.append(value)
-        values[name] = "".join(out)
+        values[name], cut = _joined(out)
+        if cut:
+            problems.append(
+                _too_long(entry.file, entry.lines[name], f"field '{name}' of entry '{entry.key}'")
+            )
     return entry, values
 
 
 def _inherit_crossrefs(
     evaluated: list[tuple[_RawEntry, dict[str, str]]], problems: list[Problem]
 ) -> None:
+    """Children take their crossref (or xdata) parent's fields, biblatex-style.
+
+    Each entry is completed once, parents before children, so a long chain costs one step
+    per link; a cycle is reported once for each entry on it, and its fields are left as
+    they are.
+    """
     by_key: dict[str, tuple[_RawEntry, dict[str, str]]] | None = None  # few sets need it
+    done: set[str] = set()
     for entry, fields in evaluated:
-        parent_key = fields.get("crossref") or fields.get("xdata")
-        if not parent_key:
+        if not (fields.get("crossref") or fields.get("xdata")) or entry.key.lower() in done:
             continue
         if by_key is None:
-            by_key = {entry.key.lower(): (entry, fields) for entry, fields in evaluated}
-        chain: list[str] = []
-        child_type = entry.entry_type
-        while parent_key:
-            folded = parent_key.strip().lower()
-            if folded in chain or folded == entry.key.lower():
-                problems.append(
-                    Problem(
-                        entry.file, entry.line, f"crossref cycle at '{parent_key}'", "bib-crossref"
-                    )
-                )
+            by_key = {e.key.lower(): (e, f) for e, f in evaluated}
+        # Walk up to the first completed (or parentless) ancestor, then complete the walk
+        # in reverse: every entry on it inherits from a parent that is already complete.
+        path: list[tuple[_RawEntry, dict[str, str]]] = []
+        on_path: set[str] = set()
+        current: tuple[_RawEntry, dict[str, str]] | None = (entry, fields)
+        while current is not None:
+            child, child_fields = current
+            folded = child.key.lower()
+            if folded in done:
                 break
-            chain.append(folded)
-            parent = by_key.get(folded)
-            if parent is None:
+            if folded in on_path:
+                for cyclic, _ in path[[e.key.lower() for e, _ in path].index(folded) :]:
+                    problems.append(
+                        Problem(
+                            cyclic.file,
+                            cyclic.line,
+                            f"crossref cycle at '{cyclic.key}'",
+                            "bib-crossref",
+                        )
+                    )
+                    done.add(cyclic.key.lower())
+                path = path[: [e.key.lower() for e, _ in path].index(folded)]
+                break
+            on_path.add(folded)
+            path.append(current)
+            parent_key = (child_fields.get("crossref") or child_fields.get("xdata") or "").strip()
+            if not parent_key:
+                break
+            current = by_key.get(parent_key.lower())
+            if current is None:
                 problems.append(
                     Problem(
-                        entry.file,
-                        entry.line,
-                        f"entry '{entry.key}' crosses-references '{parent_key}', which is not in "
+                        child.file,
+                        child.line,
+                        f"entry '{child.key}' crosses-references '{parent_key}', which is not in "
                         "the bibliography: add it or remove the crossref",
                         "bib-crossref",
                         Severity.WARNING,
                     )
                 )
-                break
-            parent_entry, parent_fields = parent
-            for name, value in parent_fields.items():
-                if name in _NOT_INHERITED:
-                    continue
-                target = name
-                if name == "title" and child_type in _PARENT_TITLE_AS:
-                    target = _PARENT_TITLE_AS[child_type]
-                elif name == "subtitle" and child_type in _PARENT_TITLE_AS:
-                    target = "booksubtitle"
-                elif name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
-                    target = "bookauthor"
-                fields.setdefault(target, value)
-            parent_key = parent_fields.get("crossref")
-            child_type = parent_entry.entry_type
+        for child, child_fields in reversed(path):
+            parent_key = (child_fields.get("crossref") or child_fields.get("xdata") or "").strip()
+            parent = by_key.get(parent_key.lower()) if parent_key else None
+            if parent is not None and parent[0].key.lower() in done:
+                _take_fields(child.entry_type, child_fields, parent[1])
+            done.add(child.key.lower())
+
+
+def _take_fields(child_type: str, fields: dict[str, str], parent_fields: dict[str, str]) -> None:
+    for name, value in parent_fields.items():
+        if name in _NOT_INHERITED:
+            continue
+        target = name
+        if name == "title" and child_type in _PARENT_TITLE_AS:
+            target = _PARENT_TITLE_AS[child_type]
+        elif name == "subtitle" and child_type in _PARENT_TITLE_AS:
+            target = "booksubtitle"
+        elif name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
+            target = "bookauthor"
+        fields.setdefault(target, value)
 
 
 # --------------------------------------------------------------------------- to the model
