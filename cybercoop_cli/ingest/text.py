@@ -49,12 +49,15 @@ def decode(data: bytes) -> tuple[str, str | None]:
     else:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            text = data.decode("cp1252", errors="replace")
+        except UnicodeDecodeError:
+            text, bad = _decode_by_line(data)
+            where = (
+                f"line {bad[0]}" if len(bad) == 1 else f"{len(bad):,} lines, first line {bad[0]}"
+            )
             warnings.append(
-                f"not valid UTF-8 (first bad byte on line {line}); read as Windows-1252 "
-                "(Latin-1): save the file as UTF-8 to silence this"
+                f"not valid UTF-8 ({where}); "
+                f"{'that line was' if len(bad) == 1 else 'those lines were'} read as "
+                "Windows-1252 (Latin-1), the rest as UTF-8: save the file as UTF-8 to silence this"
             )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -73,6 +76,25 @@ def decode(data: bytes) -> tuple[str, str | None]:
             f"on line {line})"
         )
     return text, "; ".join(warnings) or None
+
+
+def _decode_by_line(data: bytes) -> tuple[str, list[int]]:
+    """Decode each line as UTF-8, falling back to Windows-1252 for the lines that are not.
+
+    One stray Latin-1 byte must not turn every accented name of a UTF-8 file into
+    mojibake (and every note keyed on one into an unknown key); a file saved wholly in
+    Latin-1 still reads right, since its ASCII lines are the same in both.
+    """
+    lines = data.split(b"\n")
+    bad: list[int] = []
+    out: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(raw.decode("cp1252", errors="replace"))
+            bad.append(number)
+    return "\n".join(out), bad
 
 
 def read_text(

@@ -52,6 +52,27 @@ ENCODINGS = [
 ]
 
 
+def test_one_bad_byte_leaves_the_other_lines_utf8(tmp_path: Path) -> None:
+    """A single Latin-1 byte in a UTF-8 .bib once turned every accented key into mojibake."""
+    data = (
+        "@article{müller2020,\n  author = {Müller, Jürgen},\n".encode()
+        + b"  note = {caf\xe9},\n"
+        + "  title = {Über Ångström},\n  year = {2020}\n}\n".encode()
+    )
+    text, warning = decode(data)
+    assert "müller2020" in text and "Müller, Jürgen" in text and "Über Ångström" in text
+    assert "café" in text
+    assert warning is not None and "line 3" in warning and "the rest as UTF-8" in warning
+    path = tmp_path / "mixed.bib"
+    path.write_bytes(data)
+    bib = read_bibliography([path])
+    (source,) = bib.sources
+    assert source.key == "müller2020" and source.fields["note"] == "café"
+    assert [p.code for p in bib.problems] == ["bib-encoding"] and "line 3" in bib.problems[
+        0
+    ].message
+
+
 @pytest.mark.parametrize(("label", "encode", "warning"), ENCODINGS, ids=[e[0] for e in ENCODINGS])
 def test_decode_gives_the_same_text_in_every_encoding(label, encode, warning) -> None:
     original = MANUSCRIPT.replace("Mehr", "Mehr – ")
