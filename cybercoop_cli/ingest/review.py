@@ -71,13 +71,32 @@ def read_review(path: Path, data: bytes | None = None) -> Review:
         question=question,
         facets=facets,
         sections=sections,
-        references_dir=root / _text(data, "references", name, default="references"),
-        notes_dir=root / _text(data, "notes", name, default="notes"),
+        references_dir=_input_folder(data, "references", name, root),
+        notes_dir=_input_folder(data, "notes", name, root),
         style=_text(data, "style", name, default="apa"),
         manuscript=root / str(manuscript) if manuscript else None,
         old_source_years=old_years,
         date=str(data.get("date", "") or ""),
     )
+
+
+def _input_folder(data: YamlMap, key: str, file: str, root: Path) -> Path:
+    """The folder named by ``key`` (relative to the review file), never one that holds the
+    review folder itself: ``notes: /`` or ``notes: ..`` would read every file below it."""
+    folder = root / _text(data, key, file, default=key)
+    try:
+        resolved, home = folder.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a link loop: reading the folder reports it
+        return folder
+    if resolved in home.parents:
+        raise InputError(
+            f"'{key}: {data.get(key)}' names {resolved}, which holds the review folder "
+            f"itself, so every file below it would be read; name the {key} folder itself "
+            f"(the default is '{key}' beside the review file)",
+            file=file,
+            line=data.line_of(key),
+        )
+    return folder
 
 
 def _text(data: YamlMap, key: str, file: str, *, required: bool = False, default: str = "") -> str:
