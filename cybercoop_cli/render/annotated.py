@@ -163,7 +163,11 @@ _FORMATTING = frozenset(
 
 
 def _is_left_margin(block: dict[str, Any]) -> bool:
-    return block["t"] == "Div" and "csl-left-margin" in block["c"][0][1]
+    """Whether a reference starts with a number in the left margin (``[1]``)."""
+    if block["t"] == "Div":
+        return "csl-left-margin" in block["c"][0][1]
+    first = block["c"][0] if block["t"] in ("Para", "Plain") and block["c"] else None
+    return bool(first and first["t"] == "Span" and "csl-left-margin" in first["c"][0][1])
 
 
 def _plain_blocks(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
