@@ -50,6 +50,10 @@ FIELD_ORDER = (
     "isbn",
     "issn",
 )
+#: BibLaTeX literal lists: "and" in them separates items.
+LITERAL_LIST_FIELDS = frozenset(
+    {"publisher", "institution", "school", "organization", "address", "location"}
+)
 #: Fields whose capitalised words are protected by braces.
 TITLE_FIELDS = frozenset({"title", "booktitle", "maintitle", "subtitle"})
 
@@ -113,11 +117,14 @@ def make_source(
     authors: Sequence[Person] = (),
     editors: Sequence[Person] = (),
     container_field: str = "",
+    latex: Mapping[str, str] | None = None,
 ) -> Source:
     """A Source from plain-text fields: BibTeX fields for writing, display text for reading.
 
     ``plain`` maps BibTeX field names to plain Unicode values (empty values are dropped);
-    ``container_field`` names the one that holds the journal or book title.
+    ``container_field`` names the one that holds the journal or book title. ``latex``
+    gives, for some of those fields, the value already written as BibTeX (italics,
+    superscripts, case protection kept from the source's rich text).
     """
     values = {name: " ".join(value.split()) for name, value in plain.items() if value.strip()}
     fields: dict[str, str] = {}
@@ -126,10 +133,15 @@ def make_source(
     if editors:
         fields["editor"] = bibtex_names(editors)
     for name, value in values.items():
-        if name == "doi":
+        if latex and latex.get(name):
+            fields[name] = latex[name]
+        elif name == "doi":
             fields[name] = normalise_doi(value)
         elif name in VERBATIM_FIELDS:
             fields[name] = value
+        elif name in LITERAL_LIST_FIELDS and re.search(r"\sand\s", value):
+            # "Taylor and Francis" is one publisher, not a list of two.
+            fields[name] = "{" + escape_latex(value) + "}"
         elif name in TITLE_FIELDS:
             fields[name] = protect_title(value)
         else:

@@ -688,6 +688,12 @@ def to_csl(source: Source, *, as_written: bool = False) -> CslItem:
     origlocation = f.literal_list("origlocation")
     if origlocation is not None:
         rich["original-publisher-place"] = origlocation
+    section = f.get("section") if csl_type == "legislation" else None
+    if section is not None:  # a statute's section (18 U.S.C. § 1030)
+        rich["section"] = section
+    court = f.get("court")
+    if court is not None:  # a case's court, as CSL-JSON's authority (not a biblatex field)
+        rich["authority"] = court
     if csl_type == "patent" and f.has("location"):
         places = f.literal_list("location") or []
         rich["jurisdiction"] = _resolve_keys(places)
