@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cybercoop_cli.ingest.foreign import joined, make_source, page_range, year_of
+from cybercoop_cli.ingest.foreign import make_source, page_range, year_of
 from cybercoop_cli.ingest.text import read_text
 from cybercoop_cli.model import Bibliography, Person, Problem, Severity, Source
 
@@ -456,9 +456,12 @@ def _names(
             continue
         if not family:  # a single name (Plato) is a family name
             family, given = given, ""
-        particle = joined(
-            [_text(entry.get("dropping-particle")), _text(entry.get("non-dropping-particle"))], " "
-        )
+        # A non-dropping particle belongs to the family name ("van Hees" is cited and sorted
+        # whole), which BibTeX says by bracing it; only a dropping one is biblatex's prefix.
+        kept = _text(entry.get("non-dropping-particle"))
+        if kept:
+            family = f"{kept} {family}" if not kept.endswith(("’", "'")) else kept + family
+        particle = _text(entry.get("dropping-particle"))
         people.append(
             Person(family=family, given=given, particle=particle, suffix=_text(entry.get("suffix")))
         )

@@ -87,7 +87,10 @@ def bibtex_name(person: Person) -> str:
     alone = not person.given and not person.suffix
     # Braced when BibTeX would split it: "and" or a comma inside, or several words with
     # nothing after a comma to tell the family name from given names.
-    if " and " in f" {family} " or "," in family or (alone and " " in family):
+    # Braced too when it starts with a lowercase word ("van Hees" with no particle), which
+    # BibTeX would take for a particle.
+    lower_start = " " in family and family[:1].islower()
+    if " and " in f" {family} " or "," in family or (alone and " " in family) or lower_start:
         family = "{" + family + "}"
     last = f"{escape_latex(person.particle)} {family}".strip()
     parts = [last]

@@ -94,10 +94,11 @@ def test_names_particles_suffixes_and_single_names(tmp_path: Path) -> None:
         ],
     )
     (source,) = read_csl_json(path).sources
-    assert source.authors[0] == Person(family="Berg", given="Jan", particle="van der")
+    # A non-dropping particle stays with the family name (cited and sorted whole).
+    assert source.authors[0] == Person(family="van der Berg", given="Jan")
     assert source.authors[2] == Person(family="Plato")
     assert source.fields["author"] == (
-        "van der Berg, Jan and King, Jr., Martin Luther and Plato and {Smith \\& Sons}"
+        "{van der Berg}, Jan and King, Jr., Martin Luther and Plato and {Smith \\& Sons}"
     )
     back = read_bibliography([_bib(tmp_path, source)]).sources[0]
     assert back.authors[:3] == source.authors[:3]
