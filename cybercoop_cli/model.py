@@ -196,6 +196,7 @@ class Review:
     manuscript: Path | None = None
     old_source_years: int = 10
     date: str = ""
+    lang: str = ""  # locale for formatted references (en-GB ...); '' = the style's own
 
     @property
     def root(self) -> Path:

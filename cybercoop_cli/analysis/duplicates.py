@@ -95,6 +95,11 @@ _KIND_OF_TYPE = {
     "bookinbook": "chapter",
     "techreport": "report",
     "report": "report",
+    "jurisdiction": "legal",
+    "legislation": "legal",
+    "legal": "legal",
+    "case": "legal",
+    "statute": "legal",
 }
 
 _SPECIAL_LETTERS = str.maketrans(
@@ -201,6 +206,10 @@ class _Record:
     first_page: str
     volume: str
     kind: str | None
+    full_date: str = ""  # YYYY-MM-DD when the entry gives a day
+    court: str = ""
+    reporter: str = ""
+    docket: str = ""
 
     @classmethod
     def of(cls, source: Source) -> _Record:
@@ -225,6 +234,10 @@ class _Record:
             first_page=_first_page(source.pages),
             volume=fold(source.volume),
             kind=_KIND_OF_TYPE.get(source.entry_type.casefold()),
+            full_date=_full_date(source),
+            court=fold(source.field("court") or source.field("institution")),
+            reporter=fold(source.field("journaltitle") or source.field("reporter")),
+            docket=fold(source.field("number") or source.field("docket")),
         )
 
     @property
@@ -308,8 +321,39 @@ def _authors_match(first: _Record, second: _Record) -> bool:
     return fuzz.ratio(first.author, second.author) >= AUTHOR_MIN_SIMILARITY
 
 
+def _full_date(source: Source) -> str:
+    raw = source.field("date").strip()
+    return raw if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else ""
+
+
+def _legal_veto(first: _Record, second: _Record) -> str | None:
+    """Cases and statutes share captions across courts and years (an appeal and the
+    district ruling are both "X v. Y"): they are one decision only if court, reporter,
+    volume, first page, docket and date agree wherever both give them."""
+    if first.year is not None and second.year is not None and first.year != second.year:
+        return f"decisions of {first.year} and {second.year}"
+    for what, a, b in (
+        ("dates", first.full_date, second.full_date),
+        ("courts", first.court, second.court),
+        ("reporters", first.reporter, second.reporter),
+        ("volumes", first.volume, second.volume),
+        ("first pages", first.first_page, second.first_page),
+        ("docket numbers", first.docket, second.docket),
+    ):
+        if a and b and a != b:
+            return f"{what} {a} and {b} differ"
+    # One cited in a reporter, the other only by docket number: different stages.
+    if bool(first.reporter) != bool(second.reporter) and (first.docket or second.docket):
+        return "a reported decision and a docketed one"
+    return None
+
+
 def veto(first: _Record, second: _Record) -> str | None:
     """Why two records with matching titles and authors are still different works, if so."""
+    if "legal" in (first.kind, second.kind):
+        reason = _legal_veto(first, second)
+        if reason is not None:
+            return reason
     if (
         first.year is not None
         and second.year is not None

