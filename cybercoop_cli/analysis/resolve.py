@@ -371,7 +371,11 @@ def acronym(name: str) -> str:
 def _similar(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
-    return a == b or fuzz.ratio(a, b) >= NAME_CUTOFF
+    if a == b or fuzz.ratio(a, b) >= NAME_CUTOFF:
+        return True
+    # "Rezendo" for "de Rezende": a misspelling of the name without its particle
+    short_a, short_b = _canonical(a), _canonical(b)
+    return (short_a, short_b) != (a, b) and fuzz.ratio(short_a, short_b) >= NAME_CUTOFF
 
 
 @dataclass(slots=True)

@@ -317,7 +317,8 @@ def parse_reference(text: str, line: int = 0) -> ReferenceEntry | None:
     ):
         head = head[:-1]
     if not any(c.isupper() for c in head):
-        head = head.title()  # a lower-cased list: "smith, j." reads as "Smith, J."
+        # a lower-cased list: "smith, j." reads as "Smith, J.", "van dijk" as "van Dijk"
+        head = " ".join(w if w in _PARTICLES else w.title() for w in head.split(" "))
     truncated = bool(re.search(r"…|\.\.\.|\bet\.? al\b|\bothers\b", head))
     head = re.sub(r"…|\.\.\.|\bet\.? al\.?|\band others\b|\bothers\b", ",", head)
     head = _EDITOR.sub("", head)
@@ -379,11 +380,15 @@ def _is_initial(word: str, after: str) -> bool:
     if following is None:
         return True
     token = following.group(1)
+    second = (following.group(2) or "").strip()
+    if token in {"&", "and", "et", "und"}:
+        return True
+    if len(token) == 1 and second[:1].islower():
+        return False  # "Smith J. A study of things": an article, not an initial
     if _INITIALS_ONLY.fullmatch(token.rstrip(",;:")):
         return True
     if token.endswith((",", ";", ":")) or (token.endswith(".") and len(token) > 3):
         return True
-    second = (following.group(2) or "").strip()
     return second in {"and", "&", "et", "und"} or second.lower() in _PARTICLES
 
 
