@@ -296,3 +296,13 @@ def test_real_lists_split_into_their_entries() -> None:
     precision = float(out.split("precision ")[1].split(",")[0])
     recall = float(out.split("recall ")[1].split()[0])
     assert precision >= 0.99 and recall >= 0.99, out
+
+
+def test_real_reference_strings_give_their_year_and_first_surname() -> None:
+    # GROBID's ~8,600 labelled reference strings, many styles and languages.
+    if not (CORPUS / "grobid-reference-strings" / "citation").is_dir():
+        pytest.skip("shared corpus not available")
+    out = _bench("parse")
+    year = float(out.split("year: ")[1].split("= ")[1].split()[0])
+    first = float(out.split("<author>: ")[1].split("= ")[1].split()[0])
+    assert year >= 0.97 and first >= 0.88, out
