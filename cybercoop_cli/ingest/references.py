@@ -55,8 +55,11 @@ GUESSED = "x-cybercoop-guessed"
 
 # --------------------------------------------------------------------------- splitting
 
-#: A list label at the start of an entry: "1.", "1)", "1 ", "[1]", "(1)", "(1).".
-_LABEL = re.compile(r"\s*(?:\[\d{1,4}[a-z]?\]|\(\d{1,4}\)\.?|\d{1,4}(?:[.)]|(?=\s)))(?:\s+|$)?")
+#: A list label at the start of an entry: "1.", "1)", "1 ", "[1]", "(1)", "(1).", or a
+#: Markdown or Word bullet ("- ", "* ", "• ").
+_LABEL = re.compile(
+    r"\s*(?:\[\d{1,4}[a-z]?\]|\(\d{1,4}\)\.?|\d{1,4}(?:[.)]|(?=\s))|[-*+•](?=\s))(?:\s+|$)?"
+)
 _PARTICLE_WORDS = (
     "van|von|de|der|den|da|di|du|del|della|dei|des|le|la|dos|das|do|ter|ten|het|zu|af|al|el|bin|ben"
 )
@@ -141,7 +144,7 @@ def _numbered_starts(lines: Sequence[str]) -> list[int]:
         if match is None or _label_shape(match.group()) != shape or not _label_ok(lines[index]):
             continue
         digits = re.sub(r"\D", "", match.group().split()[0] if match.group().split() else "")
-        if digits and int(digits) == expected:
+        if not digits or int(digits) == expected:  # a bullet, or the next number
             starts.append(index)
             expected += 1
     return starts

@@ -306,3 +306,18 @@ def test_real_reference_strings_give_their_year_and_first_surname() -> None:
     year = float(out.split("year: ")[1].split("= ")[1].split()[0])
     first = float(out.split("<author>: ")[1].split("= ")[1].split()[0])
     assert year >= 0.97 and first >= 0.88, out
+
+
+def test_bulleted_and_numbered_markdown_lists() -> None:
+    text = (
+        "Text (Smith, 2010).\n\n# References\n\n"
+        "- Smith, J. (2010). A title.\n- Jones, K. (2011). Another.\n\n"
+        "1. Lee, A. (2012). A third.\n2. Kim, B. (2013). A fourth.\n"
+    )
+    manuscript = parse_manuscript(text, "markdown")
+    assert [(e.authors, e.year) for e in manuscript.references] == [
+        (("Smith",), "2010"),
+        (("Jones",), "2011"),
+        (("Lee",), "2012"),
+        (("Kim",), "2013"),
+    ]
