@@ -287,3 +287,44 @@ def test_an_ambiguous_citation_names_ten_candidates_and_counts_the_rest() -> Non
     assert len(citation["candidates"]) == LISTED_CANDIDATES
     # All 25 still count as cited: only what is listed is cut, not what is known.
     assert not [f for f in report.findings if f.finding.kind == "uncited-reference"]
+
+
+def test_findings_about_a_guessed_reference_entry_are_warnings() -> None:
+    # The second entry has no recognisable author list: what check reads from it is a
+    # guess, so a mismatch against it must not fail the check.
+    text = (
+        "As shown (Smith, 2011) and (Proceedings, 2015).\n\n"
+        "References\n\n"
+        "Smith, J. (2010). A study. A journal.\n\n"
+        "Proceedings of the workshop on something held in 2015 somewhere\n"
+    )
+    manuscript = parse_manuscript(text, "text")
+    sources = manuscript.reference_sources()
+    report = check_manuscript(manuscript, sources, origin="reference-list")
+    severities = {f.finding.kind: f.finding.severity for f in report.findings}
+    assert severities["year-mismatch"] is Severity.ERROR  # against a confident entry
+    guessed = [f for f in report.findings if "read with confidence" in f.finding.message]
+    assert guessed and all(f.finding.severity is Severity.WARNING for f in guessed)
+
+
+def test_numbered_apa_list_gives_no_error_when_nothing_is_wrong() -> None:
+    # The shape of a student paper: APA entries under numbers ("1. Amoo, O. O., ...").
+    text = (
+        "Modernisation is urged (Amoo et al., 2024). Capacity matters (Brass & Sowell, 2021).\n"
+        "Chang (2020) describes the Budapest Convention; Sekati (2022) extradition.\n\n"
+        "References\n\n"
+        "1. Amoo, O. O., Atadoga, A., Abrahams, T. O., & Ajoke, O. (2024). The legal\n"
+        "landscape of cybercrime. World Journal of Advanced Research and Reviews.\n"
+        "2. Brass, I., & Sowell, J. H. (2021). Adaptive governance for the Internet of\n"
+        "Things. Regulation & Governance, 15(4), 1092-1110.\n"
+        "3. Chang, L. Y. C. (2020). Legislative frameworks against cybercrime. In T. J.\n"
+        "Holt & A. M. Bossler (Eds.), The Palgrave Handbook (pp. 327-343). Palgrave.\n"
+        "4. Sekati, P. N. M. (2022). Assessing the effectiveness of extradition.\n"
+        "Comparative and International Law Journal of Southern Africa, 55(1).\n"
+    )
+    manuscript = parse_manuscript(text, "text")
+    sources = manuscript.reference_sources()
+    assert [s.key for s in sources] == ["amoo-2024", "brass-2021", "chang-2020", "sekati-2022"]
+    report = check_manuscript(manuscript, sources, origin="reference-list")
+    assert [m.grade.value for m in report.matches] == ["exact"] * 4
+    assert not [f for f in report.findings if f.finding.severity is Severity.ERROR]

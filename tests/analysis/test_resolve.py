@@ -122,3 +122,61 @@ def test_ten_thousand_citations_against_ten_thousand_sources() -> None:
     matches = resolve(citations, sources)  # its speed: bench/run's check case
     assert sum(m.grade is Grade.EXACT for m in matches) == 7_500
     assert sum(m.grade in {Grade.NEAR, Grade.AMBIGUOUS} for m in matches) == 2_500
+
+
+def test_a_name_written_another_way_is_the_same_name() -> None:
+    # A line-break hyphen left in the text, a particle left out, a corporate acronym.
+    sources = [
+        source("gregoretti2004", ["Gregoretti"], 2004),
+        Source(
+            key="rassi2012",
+            entry_type="article",
+            file="refs.bib",
+            line=1,
+            authors=(Person(family="Rassi"), Person(family="Rezende", particle="de")),
+            year=2012,
+        ),
+        Source(
+            key="vancompernolle2003",
+            entry_type="article",
+            file="refs.bib",
+            line=1,
+            authors=(Person(family="Compernolle", particle="Van"), Person(family="Lee")),
+            year=2003,
+        ),
+        Source(
+            key="who2010",
+            entry_type="report",
+            file="refs.bib",
+            line=1,
+            authors=(Person(literal="World Health Organization"),),
+            year=2010,
+        ),
+    ]
+    text = (
+        "(Gre-goretti, 2004; Rassi & Rezende, 2012; Compernolle & Lee, 2003; WHO, 2010)"
+        " and (Gregorian, 2004; Rassi & Rezendo, 2012)"
+    )
+    found = [(m.grade.value, m.key) for m in resolve(find_citations(text), sources)]
+    assert found == [
+        ("exact", "gregoretti2004"),
+        ("exact", "rassi2012"),
+        ("exact", "vancompernolle2003"),
+        ("exact", "who2010"),
+        ("none", None),  # another name is still no match
+        ("near", "rassi2012"),  # and a misspelling is still a misspelling
+    ]
+
+
+def test_a_year_slip_on_a_work_listed_twice_is_a_year_mismatch() -> None:
+    # A reference list that lists one work twice: the slip is the finding, not ambiguity.
+    twice = [
+        source("smith-2010", ["Smith", "Jones"], 2010, title="Smith, J. (2010). A study."),
+        source("smith-2010-2", ["Smith", "Jones"], 2010, title="Smith, J. (2010). A study."),
+    ]
+    [match] = resolve(find_citations("(Smith & Jones, 2011)"), twice)
+    assert (match.grade, match.key, match.year_differs) == (Grade.NEAR, "smith-2010", True)
+    # Two different works of that year are still ambiguous.
+    apart = [twice[0], source("smith-2010-2", ["Smith", "Jones"], 2010, title="Another.")]
+    [match] = resolve(find_citations("(Smith & Jones, 2011)"), apart)
+    assert match.grade is Grade.AMBIGUOUS
