@@ -1,4 +1,4 @@
-"""Every command and option says what it does in --help, and is in the README.
+"""Every command and option says what it does in --help, and is in the README or docs/.
 
 The README is checked as a whole: a command is documented when some paragraph, list item
 or table row names it as `cybercoop COMMAND`, and each of its options must appear (as
@@ -19,6 +19,7 @@ from typer.main import get_command
 from cybercoop_cli.cli.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+DOCS = README.parent / "docs"
 # A sentence here: at least two words (an option's help may be as short as "Output
 # format."), ending with a full stop, or a closing bracket after one.
 _SENTENCE = re.compile(r".*[.][)\]]?$", re.DOTALL)
@@ -74,8 +75,10 @@ def test_help_says_what_it_does(path: tuple[str, ...], command: Any) -> None:
 def test_readme_documents_command_and_options(path: tuple[str, ...], command: Any) -> None:
     if getattr(command, "commands", None) and path:  # a group: its subcommands are checked
         return
-    chunks = [c for c in _chunks(README.read_text(encoding="utf-8")) if _mentions(c, path)]
-    assert chunks, f"README never mentions `cybercoop {' '.join(path)}`"
+    pages = [README, *sorted(DOCS.glob("*.md"))]
+    text = "\n\n".join(page.read_text(encoding="utf-8") for page in pages)
+    chunks = [c for c in _chunks(text) if _mentions(c, path)]
+    assert chunks, f"README (or docs/) never mentions `cybercoop {' '.join(path)}`"
     text = "\n".join(chunks)
     missing = [
         name
