@@ -417,8 +417,20 @@ def _source_findings(
     nearest_key = _nearest(keys)
     noted = {note.key for note in project.notes}
     known = set(keys)
+    broken = project.unreadable_notes()
     for source in project.sources:
-        if source.key not in noted:
+        if source.key in broken:
+            problem = broken[source.key]
+            yield _finding(
+                "source-unused",
+                f"{source_label(source)} [{source.key}] has a note that cannot be read "
+                f"({problem.location()}: {problem.message}), so no claim rests on it. "
+                "Fix the note; the input errors are listed with the report.",
+                source=source.key,
+                file=problem.file,
+                line=problem.line,
+            )
+        elif source.key not in noted:
             yield _finding(
                 "source-unused",
                 f"{source_label(source)} [{source.key}] has no note, so no claim rests on it. "

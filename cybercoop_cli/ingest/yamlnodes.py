@@ -58,7 +58,11 @@ def load_general(text: str, *, file: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"YAML syntax error: {reason}", file=file, line=line) from None
+        lines = text.splitlines()
+        # The mark may sit past the last line (a bracket never closed).
+        source_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        message = explain_yaml_error(reason, source_line)
+        raise YamlError(message, file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", file=file) from None
     except RecursionError:
@@ -69,6 +73,50 @@ def load_general(text: str, *, file: str, first_line: int = 1) -> Any:
         return _Converter(file, first_line).convert(node)
     except RecursionError:
         raise YamlError(_TOO_DEEP, file=file, line=first_line) from None
+
+
+# A field with a value that itself holds ": " (an unquoted colon), as in
+# "summary: Two views: one and the other".
+_UNQUOTED_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:'\"#][^:]*:\s+([^'\"\s].*?:(?:\s.*)?)$")
+
+
+def explain_yaml_error(reason: str, line: str) -> str:
+    """libyaml's complaint in plain words: the usual cause, and what to do about it.
+
+    Students meet a handful of YAML mistakes again and again: a colon inside an unquoted
+    value, a tab used for indentation, a long text continued on a line that is not
+    indented. libyaml names the symptom ("mapping values are not allowed here"); this names
+    the cause, from ``line`` (the text of the line it stopped at), and keeps libyaml's words.
+    """
+    colon = _UNQUOTED_COLON.match(line)
+    if "\t" in line and ("\t" in reason or "tab" in reason or line.lstrip(" ").startswith("\t")):
+        cause = (
+            "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces"
+        )
+    elif "mapping values are not allowed" in reason and colon:
+        value = colon.group(1).strip()
+        cause = (
+            f"an unquoted colon in the value '{value}' (YAML reads 'word: ' as a new field): "
+            f"put the value in double quotes, \"{value}\", or use a '>-' block"
+        )
+    elif "mapping values are not allowed" in reason:
+        cause = (
+            "a ': ' where YAML expects none, usually a colon in an unquoted value: put the "
+            "value in double quotes"
+        )
+    elif "could not find expected ':'" in reason or "simple key" in reason:
+        cause = (
+            "a line that is neither 'field: value' nor indented under the field it continues: "
+            "indent the continued text, or put the value in quotes"
+        )
+    elif "did not find expected key" in reason or "expected <block end>" in reason:
+        cause = (
+            "the indentation changes where YAML expects the next field or list item: line up "
+            "fields of one level, and items of one list, in the same column"
+        )
+    else:
+        return f"YAML syntax error: {reason}"
+    return f"YAML syntax error: {cause} (libyaml: {reason})"
 
 
 _TOO_DEEP = "YAML nested too deeply (hundreds of levels) to read"

@@ -101,14 +101,21 @@ def render_review(report: ReviewReport, console: Console) -> None:
     if report.suggestions:
         _render_suggestions(report, console)
 
-    if report.unused_sources:
+    unreadable = dict(report.unreadable_notes)
+    missing = [key for key in report.unused_sources if key not in unreadable]
+    if missing:
         console.print(Text("Sources without a note", style="italic"))
-        for key in report.unused_sources[:MAX_LISTED]:
+        for key in missing[:MAX_LISTED]:
             console.print(f"  {escape(key)}", highlight=False)
-        if len(report.unused_sources) > MAX_LISTED:
-            console.print(
-                Padding(_more(len(report.unused_sources) - MAX_LISTED, "sources"), (0, 0, 0, 2))
-            )
+        if len(missing) > MAX_LISTED:
+            console.print(Padding(_more(len(missing) - MAX_LISTED, "sources"), (0, 0, 0, 2)))
+        console.print()
+    if unreadable:
+        console.print(Text("Sources whose note cannot be read (see Problems)", style="italic"))
+        for key, where in list(unreadable.items())[:MAX_LISTED]:
+            console.print(Text.assemble("  ", key, ": fix ", (where, "bold")))
+        if len(unreadable) > MAX_LISTED:
+            console.print(Padding(_more(len(unreadable) - MAX_LISTED, "sources"), (0, 0, 0, 2)))
         console.print()
 
     if report.problems:

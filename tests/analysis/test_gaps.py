@@ -360,3 +360,14 @@ def test_example_with_its_manuscript(example_project: Path) -> None:
     found = find_gaps(project, manuscript=use, today=TODAY).findings
     assert not by_kind(found, "claim-source-uncited")
     assert not by_kind(found, "cited-outside-claims")
+
+
+def test_a_note_that_cannot_be_read_is_named_not_called_missing(example_project: Path) -> None:
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("tags: [", "tags: x: ["), "utf-8")
+    report = find_gaps(load_project(example_project), today=TODAY)
+    [unused] = [f for f in report.findings if f.kind == "source-unused"]
+    assert unused.source == "sekati2022assessing"
+    assert (unused.file, unused.line) == ("notes/sekati2022assessing.md", 3)
+    assert "cannot be read" in unused.message and "Fix the note" in unused.message
+    assert "Write notes/" not in unused.message
