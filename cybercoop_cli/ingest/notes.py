@@ -18,6 +18,7 @@ from cybercoop_cli.ingest.layout import note_paths
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
 from cybercoop_cli.ingest.yamlnodes import (
     YamlError,
+    YamlList,
     YamlMap,
     has_unusual,
     load_yaml,
@@ -206,9 +207,13 @@ def _claims(data: YamlMap, file: str, problems: list[Problem]) -> Iterable[Claim
             Problem(file, data.line_of("claims"), "'claims' must be a list", "note-schema")
         )
         return
+    # Each claim's own line, where the reader knows it: a bare sentence is what the dashboard
+    # asks a student to tag, so it must point at the sentence, not at 'claims:'.
+    item_lines = raw.item_lines if isinstance(raw, YamlList) else []
     for index, item in enumerate(raw, start=1):
         if isinstance(item, str):
-            yield Claim(text=_clean(item), line=data.line_of("claims"))
+            line = item_lines[index - 1] if index <= len(item_lines) else data.line_of("claims")
+            yield Claim(text=_clean(item), line=line)
             continue
         if not isinstance(item, YamlMap):
             problems.append(
@@ -425,7 +430,7 @@ def _quick_claims(block: str, line: int) -> tuple[Claim, ...]:
     supports = Stance.SUPPORTS
     for text, _, sections, facets, stance, locator, quote, _, bare in _CLAIM.findall(block, 8):
         if bare:
-            claims.append(Claim(text=_quick_clean(_quick_text(bare)), line=line))
+            claims.append(Claim(text=_quick_clean(_quick_text(bare)), line=number))
             number += 1
             continue
         lines = 1 + (sections != "") + (facets != "") + (stance != "") + (locator != "")

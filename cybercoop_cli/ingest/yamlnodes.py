@@ -34,6 +34,12 @@ class YamlMap(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+class YamlList(list[Any]):
+    """A sequence that also knows the line each of its items starts on."""
+
+    item_lines: list[int]
+
+
 def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
     """Parse one YAML document; errors raise :class:`InputError` naming file and line.
 
@@ -146,7 +152,11 @@ class _Converter:
         if kind is self.mapping_node:
             return self.mapping(node)
         if kind is self.sequence_node:
-            return [self.convert(item) for item in node.value]
+            if node.flow_style:  # [a, b]: on one line, as the simple path reads it
+                return [self.convert(item) for item in node.value]
+            result = YamlList(self.convert(item) for item in node.value)
+            result.item_lines = [self.offset + item.start_mark.line for item in node.value]
+            return result
         return _scalar(node.tag, node.value)
 
     def mapping(self, node: Any) -> YamlMap:
@@ -422,16 +432,20 @@ class _SimpleParser:
     def sequence(self, indent: int, depth: int) -> list[Any]:
         lines = self.lines
         count = len(lines)
-        result: list[Any] = []
+        result = YamlList()
+        item_lines: list[int] = []
+        result.item_lines = item_lines
         while self.pos < count:
             number, at, content = lines[self.pos]
             if at != indent or not _is_entry(content):
                 if at > indent:
                     raise _Decline
                 break
+            item_lines.append(number)
             if content == "-":  # the entry's value is on the lines below, or null
                 self.pos += 1
                 if self.pos < count and lines[self.pos][1] > indent:
+                    item_lines[-1] = lines[self.pos][0]  # where the value starts, as libyaml has it
                     result.append(self.block(lines[self.pos][1], depth + 1))
                 else:
                     result.append(None)

@@ -371,3 +371,23 @@ def test_a_note_that_cannot_be_read_is_named_not_called_missing(example_project:
     assert (unused.file, unused.line) == ("notes/sekati2022assessing.md", 3)
     assert "cannot be read" in unused.message and "Fix the note" in unused.message
     assert "Write notes/" not in unused.message
+
+
+@pytest.mark.parametrize(
+    ("stance", "claims", "said", "nothing"),
+    [
+        (Stance.SUPPORTS, 1, "its only claim supports it", "nothing contests or qualifies"),
+        (Stance.QUALIFIES, 1, "its only claim qualifies it", "nothing supports or contests"),
+        (Stance.QUALIFIES, 2, "both its claims qualify it", "nothing supports or contests"),
+        (Stance.CONTESTS, 3, "all 3 of its claims contest it", "nothing supports or qualifies"),
+    ],
+)
+def test_one_stance_wording_agrees_with_itself(
+    stance: Stance, claims: int, said: str, nothing: str
+) -> None:
+    from cybercoop_cli.analysis.gaps import one_stance_text
+
+    text = one_stance_text(stance, claims)
+    assert text.startswith(f"{said}; {nothing} the point.")
+    assert f"stance '{stance.value}'" not in text  # never asks for the stance it has
+    assert "qualifie " not in text and "qualifie it" not in text

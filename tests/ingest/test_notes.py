@@ -253,3 +253,39 @@ def patched_simple_path() -> Iterator[None]:
         yield
     finally:
         yamlnodes.load_simple = original
+
+
+BARE_CLAIMS = """---
+key: smith2020
+annotation:
+  summary: A study.
+claims:
+  - text: A tagged claim.
+    sections: [intro]
+  - A bare sentence, untagged.
+  - Another bare sentence.
+---
+"""
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        BARE_CLAIMS,  # the common shape
+        BARE_CLAIMS.replace("key: smith2020", "key: smith2020  # a comment"),  # not the quick path
+        BARE_CLAIMS.replace("summary: A study.", 'summary: "A\\tstudy."'),  # libyaml only
+    ],
+    ids=["quick", "simple", "general"],
+)
+@pytest.mark.parametrize("general_only", [False, True])
+def test_a_bare_sentence_claim_has_its_own_line(variant: str, general_only: bool) -> None:
+    with patched_simple_path() if general_only else contextlib.nullcontext():
+        parsed = parse_note(variant, "n.md", is_markdown=True)
+    assert parsed is not None
+    note, problems = parsed
+    assert not problems
+    assert [(c.text, c.line) for c in note.claims] == [
+        ("A tagged claim.", 6),
+        ("A bare sentence, untagged.", 8),
+        ("Another bare sentence.", 9),
+    ]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from cybercoop_cli.ingest.yamlnodes import (
     NOT_SIMPLE,
     YamlError,
+    YamlList,
     YamlMap,
     load_general,
     load_simple,
@@ -19,7 +20,8 @@ from cybercoop_cli.ingest.yamlnodes import (
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal values of equal types, mappings with equal lines and key lines, in key order."""
+    """Equal values of equal types, mappings with equal lines and key lines, in key order,
+    block lists with equal item lines."""
     if type(a) is not type(b):
         return False
     if isinstance(a, YamlMap):
@@ -29,6 +31,8 @@ def _same(a: Any, b: Any) -> bool:
             and list(a) == list(b)
             and all(_same(a[k], b[k]) for k in a)
         )
+    if isinstance(a, YamlList) and a.item_lines != b.item_lines:
+        return False
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and a != a:
