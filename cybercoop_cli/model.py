@@ -269,7 +269,7 @@ class Project:
 class Finding:
     """One result of an analysis (``gaps``, ``check``): plain data, rendered elsewhere.
 
-    ``kind`` is a stable identifier documented in the README (``section-no-source``,
+    ``kind`` is a stable identifier documented in docs/gaps.md and docs/check.md (``section-no-source``,
     ``unresolved-citation`` ...). ``message`` says what is wrong and what to do next.
     """
 

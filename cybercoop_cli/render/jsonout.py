@@ -1,6 +1,6 @@
 """JSON documents for ``review`` and ``sources``: plain dicts, ready for ``json.dumps``.
 
-The field names are part of the interface (documented in the README); add, never rename.
+The field names are part of the interface (documented in docs/review.md and docs/sources.md); add, never rename.
 """
 
 from __future__ import annotations
