@@ -53,8 +53,10 @@ def _write(path: Path, folder: Path, payload: bytes, force: bool) -> None:
     )
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would,
-        # or keep the mode of the file it replaces.
-        os.fchmod(fd, _mode_for(path))
+        # or keep the mode of the file it replaces. os.fchmod is POSIX-only before
+        # Python 3.13; Windows has no such modes (chmod there only sets read-only).
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -79,8 +81,13 @@ def _remove_orphans(path: Path, folder: Path) -> None:
 
 
 def _running(pid: int) -> bool:
+    """Whether the writer with this process id may still be writing its temporary file."""
+    if os.name != "posix":
+        # Windows: os.kill would terminate it, and an open file cannot be deleted there
+        # anyway, so a writer that still runs keeps its file whatever we try.
+        return False
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists (POSIX)
     except ProcessLookupError:
         return False
     except OSError:  # exists, but not ours to signal

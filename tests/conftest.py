@@ -66,5 +66,3 @@ def _private_cache(
 ) -> None:
     """Every test gets its own cache folder, never the user's."""
     monkeypatch.setenv("CYBERCOOP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    # Written before each command returns, so that tests may look at it at once.
-    monkeypatch.setenv("CYBERCOOP_CACHE_SYNC", "1")

@@ -76,6 +76,8 @@ RUNS: list[tuple[str, set[str], set[int]]] = [
     ("note new nosuchkey2099 --project {p}", set(), {2, 3}),
     ("init {p} --no-input --title T --question Q", set(), {5}),
     ("init {o}/fresh --no-input --title T --question Q", {"out/fresh/*"}, {0}),
+    ("cache info", set(), {0}),  # the cache lives outside the workspace
+    ("cache clear", set(), {0}),
 ]
 
 

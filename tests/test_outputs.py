@@ -55,3 +55,12 @@ def test_failure_leaves_old_file_and_no_temporary(
 def test_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="does not exist"):
         write_atomic(tmp_path / "nope" / "out.md", "x")
+
+
+def test_writes_where_os_has_no_fchmod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows before Python 3.13 has no os.fchmod: writing must not depend on it."""
+    monkeypatch.delattr(os, "fchmod", raising=False)
+    target = tmp_path / "out.md"
+    write_atomic(target, "text")
+    assert target.read_text(encoding="utf-8") == "text"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -125,39 +125,7 @@ def open_project(project: Path | None, quiet: bool = False, no_cache: bool = Fal
         if not quiet:
             stderr_console().print(f"warning: {message}", markup=False, highlight=False)
 
-    # The cache is written by a detached child once the output is out (see
-    # write_cache_behind), so the command ends then; CYBERCOOP_CACHE_SYNC=1 writes it
-    # as the command goes (tests, scripts).
-    background = not os.environ.get("CYBERCOOP_CACHE_SYNC")
-    opened = open_review(project, cache=cache_enabled(no_cache), warn=warn, background=background)
-    if background:
-        _FLUSHED.clear()  # a previous command's, in a process that runs several (tests)
-        _OPENED.append(opened)
-    return opened
-
-
-# Reviews whose cache writes wait for the command's output to be out, and those whose
-# writes were handed over: kept, so that they are not freed object by object (tens of
-# thousands of file records) just before the process ends.
-_OPENED: list[OpenedReview] = []
-_FLUSHED: list[OpenedReview] = []
-
-
-def write_cache_behind() -> None:
-    """Once the output is out, hand the cache writes kept so far to a detached child.
-
-    The error boundary calls this when a command ends, however it ends; ``review
-    --watch`` calls it after each refresh.
-    """
-    if not _OPENED:
-        return
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # a closed pipe: nothing more can be written
-            stream.flush()
-    while _OPENED:
-        opened = _OPENED.pop(0)
-        _FLUSHED.append(opened)
-        opened.flush()
+    return open_review(project, cache=cache_enabled(no_cache), warn=warn)
 
 
 def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:

@@ -7,8 +7,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from cybercoop_cli.cli.coercion import PlainCommand, PlainGroup
 from cybercoop_cli.cli.common import ProjectOption, QuietOption, load
 from cybercoop_cli.cli.completion import complete_facet, complete_key, complete_section
 
@@ -16,7 +16,7 @@ note_app = typer.Typer(
     name="note",
     help="Reading notes: one per source, with its annotation and claims.",
     no_args_is_help=True,
-    cls=PlainGroup,
+    cls=TyperGroup,
 )
 
 
@@ -26,7 +26,7 @@ class StanceChoice(StrEnum):
     qualifies = "qualifies"
 
 
-@note_app.command("new", cls=PlainCommand)
+@note_app.command("new", cls=TyperCommand)
 def new(
     key: Annotated[
         str,

@@ -14,6 +14,7 @@ from cybercoop_cli.cli.common import (
     QuietOption,
     exit_code_for,
     json_text,
+    load,
     load_opened,
     open_project,
     stdout_console,
@@ -61,33 +62,26 @@ def review(
 
         run_watch(project, quiet, lambda loaded: _show(loaded, output_format), no_cache=no_cache)
         return
-    opened = open_project(project, quiet, no_cache)
-    # The same inputs give the same report: a re-run on an unchanged review (the
-    # fingerprint names every input's content) shows what it computed last time.
-    if output_format is ReviewFormat.json:
-        memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
-        hit = opened.recall(memo)
-        if isinstance(hit, tuple):
-            text, code = hit
-            sys.stdout.write(text)
-            raise typer.Exit(code)
-        loaded = load_opened(opened, quiet)
-        code = exit_code_for(loaded)
-        text = _json(loaded)
-        opened.remember(memo, (text, code))
-        sys.stdout.write(text)
-        raise typer.Exit(code)
-    from cybercoop_cli.analysis.review import ReviewReport, summarize
-    from cybercoop_cli.render.terminal import render_review
+    if output_format is ReviewFormat.text:
+        from cybercoop_cli.analysis.review import summarize
+        from cybercoop_cli.render.terminal import render_review
 
-    hit = opened.recall("review report")
-    if isinstance(hit, tuple) and isinstance(hit[0], ReviewReport):
-        report, code = hit
-    else:
-        loaded = load_opened(opened, quiet)
-        report, code = summarize(loaded), exit_code_for(loaded)
-        opened.remember("review report", (report, code))
-    render_review(report, stdout_console())
+        loaded = load(project, quiet, no_cache)
+        render_review(summarize(loaded), stdout_console())
+        raise typer.Exit(exit_code_for(loaded))
+    # The same inputs give the same document: a re-run on an unchanged review (the
+    # fingerprint names every input's content) writes what it computed last time.
+    opened = open_project(project, quiet, no_cache)
+    memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
+    hit = opened.recall(memo)
+    if isinstance(hit, list) and len(hit) == 2 and isinstance(hit[0], str) and type(hit[1]) is int:
+        sys.stdout.write(hit[0])
+        raise typer.Exit(hit[1])
+    loaded = load_opened(opened, quiet)
+    code = exit_code_for(loaded)
+    text = _json(loaded)
+    opened.remember(memo, [text, code])
+    sys.stdout.write(text)
     raise typer.Exit(code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +29,11 @@ def sources(
     project: ProjectOption = None,
     output_format: Annotated[
         SourcesFormat,
-        typer.Option("--format", "-f", help="text: a table; json: one JSON document."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: a table on a terminal (plain tab-separated lines when piped or longer than the screen); json: one JSON document.",
+        ),
     ] = SourcesFormat.text,
     quiet: QuietOption = False,
 ) -> None:
@@ -58,9 +63,22 @@ def sources(
         from cybercoop_cli.render.jsonout import sources_json
 
         print_json(sources_json(found, problems))
-    else:
+    elif _fits_on_screen(len(found) + len(problems)):
         from cybercoop_cli.render.terminal import render_sources
 
         render_sources(found, problems, stdout_console())
+    else:
+        from cybercoop_cli.render.sources_text import sources_text
+
+        sys.stdout.write(sources_text(found, problems))
     failed = any(p.severity is Severity.ERROR for p in problems)
     raise typer.Exit(int(ExitCode.INPUT if failed else ExitCode.OK))
+
+
+def _fits_on_screen(lines: int) -> bool:
+    """A table only on a terminal, and only when it fits on the screen (else plain lines)."""
+    if not sys.stdout.isatty():
+        return False
+    import shutil
+
+    return lines + 8 <= shutil.get_terminal_size().lines

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from cybercoop_cli.cli.common import load, write_cache_behind
+from cybercoop_cli.cli.common import load
 from cybercoop_cli.errors import CybercoopError
 from cybercoop_cli.model import Project
 
@@ -40,9 +40,6 @@ def run_watch(
 
     An input that cannot be read while it is being edited is reported, and watching goes on.
     """
-    import gc
-
-    gc.enable()  # the app pauses the collector for one-shot commands; this one runs on
     from cybercoop_cli.workflow.watch import changes
 
     review_file = _review_file(project)
@@ -55,8 +52,6 @@ def run_watch(
             show(load(project, quiet=True, no_cache=no_cache))
         except CybercoopError as exc:
             typer.echo(f"error: {exc}", err=True)
-        finally:
-            write_cache_behind()
         if not quiet:
             names = ", ".join(_relative(p, root) for p in changed)
             cause = f" after a change to {names}" if names else ""

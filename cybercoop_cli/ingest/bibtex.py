@@ -159,26 +159,23 @@ def read_bibliography(
     *,
     display_root: Path | None = None,
     contents: Mapping[str, bytes | Decoded] | None = None,
-    tails: Mapping[str, BibTail] | None = None,
 ) -> Bibliography:
     """Read .bib files as one bibliography: macros are shared, keys must be unique across them.
 
     ``contents`` maps a path (as a string) to the file's bytes where the caller has read
     them already (to hash them), so that they are not read twice, or to its text and
-    encoding warning where it has decoded them too (see :func:`~.text.decode`). ``tails`` maps a path
-    to the end of that file's text, split meanwhile elsewhere (see :class:`BibTail`).
+    encoding warning where it has decoded them too (see :func:`~.text.decode`).
     """
     # Hundreds of thousands of objects that all survive, none in a cycle: each collection
     # would walk them all again (about a quarter of the reading time at 10,000 entries).
     with paused_gc():
-        return _read_bibliography(paths, display_root, contents or {}, tails or {})
+        return _read_bibliography(paths, display_root, contents or {})
 
 
 def _read_bibliography(
     paths: Sequence[Path],
     display_root: Path | None,
     contents: Mapping[str, bytes | Decoded],
-    tails: Mapping[str, BibTail],
 ) -> Bibliography:
     problems: list[Problem] = []
     macros: dict[str, str] = {}
@@ -204,16 +201,7 @@ def _read_bibliography(
             continue
         if encoding_problem:
             problems.append(Problem(name, None, encoding_problem, "bib-encoding", Severity.WARNING))
-        tail = tails.get(str(path))
-        if tail is not None and 0 < tail.cut < len(text):
-            entries, file_macros, file_problems = _split(text[: tail.cut], name)
-            # Split elsewhere meanwhile; here if that failed.
-            rest = tail.result() or split_tail(text, tail.cut, name)
-            entries += rest[0]
-            file_macros.update(rest[1])
-            file_problems += rest[2]
-        else:
-            entries, file_macros, file_problems = _split(text, name)
+        entries, file_macros, file_problems = _split(text, name)
         macros.update(file_macros)
         problems.extend(file_problems)
         for entry in entries:
@@ -258,25 +246,6 @@ Decoded = tuple[str, str | None]
 SplitResult = tuple[list["_RawEntry"], dict[str, str], list[Problem]]
 
 
-@dataclass(frozen=True)
-class BibTail:
-    """The end of one .bib file's text, from ``cut`` on, split elsewhere meanwhile.
-
-    ``result`` gives what :func:`split_tail` gave there (another process, on a first run:
-    see :mod:`cybercoop_cli.ingest.project`), or None if it could not, and the tail is
-    then split here.
-    """
-
-    cut: int
-    result: Callable[[], SplitResult | None]
-
-
-# A line that starts with a block, as bibtexparser's splitter recognises one (_BLOCK_START
-# at a line start), and a @string block anywhere.
-_BLOCK_LINE = re.compile(r"\n(?=@\w*[ \t]*[{(])")
-_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]", re.IGNORECASE)
-
-
 def _line_fix(text: str) -> Callable[[int], int] | None:
     """How to turn bibtexparser's line numbers in ``text`` into the file's, or None if equal.
 
@@ -303,47 +272,21 @@ def _fixed(line: int, fix: Callable[[int], int] | None) -> int:
     return line if fix is None else fix(line)
 
 
-def tail_cut(text: str, share: float) -> int | None:
-    """Where to cut ``text`` so that about ``share`` of it is a tail that splits on its own.
-
-    The cut is at the start of a line that starts a block. bibtexparser's splitter starts
-    a new block at such a line whatever came before (it cuts an unfinished block off
-    there), so the two parts, split apart, give exactly the blocks of the whole, and the
-    recovery of a failed block still reads up to the cut. The tail may define no macro:
-    an @string's value may use macros defined before it. None where there is no such cut.
-    """
-    if not 0 < share < 1:
-        return None
-    match = _BLOCK_LINE.search(text, int(len(text) * (1 - share)))
-    if match is None:
-        return None
-    cut = match.end()
-    return None if _STRING_BLOCK.search(text, cut) else cut
-
-
-def split_tail(text: str, cut: int, name: str) -> SplitResult:
-    """Split ``text[cut:]`` as part of the file ``text``: lines count from the file's start."""
-    return _split(text[cut:], name, text.count("\n", 0, cut))
-
-
-def _split(text: str, name: str, first_line: int = 0) -> SplitResult:
-    """The entries, macros and problems of one .bib file's text, or of its part that
-    starts after ``first_line`` lines of the file (see :func:`split_tail`)."""
+def _split(text: str, name: str) -> SplitResult:
+    """The entries, macros and problems of one .bib file's text."""
     from bibtexparser.entrypoint import parse_string
 
     # bibtexparser logs parse failures itself; we report them, with line numbers, instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     runs: list[str] = []
     library = parse_string(_park_runs(text, runs), parse_stack=[])
-    return _read_blocks(library, runs, text, name, first_line)
+    return _read_blocks(library, runs, text, name)
 
 
-def _read_blocks(
-    library: Library, runs: list[str], text: str, name: str, first_line: int = 0
-) -> SplitResult:
+def _read_blocks(library: Library, runs: list[str], text: str, name: str) -> SplitResult:
     from bibtexparser import model as bmodel
 
-    base = first_line + 1  # bibtexparser counts lines from 0, in the text it was given
+    base = 1  # bibtexparser counts lines from 0
     fix = _line_fix(text)  # and misses some (see _line_fix)
 
     problems: list[Problem] = []

@@ -57,3 +57,23 @@ def test_sources_missing_file() -> None:
     result = runner.invoke(app, ["sources", "no/such.bib"])
     assert result.exit_code == ExitCode.INPUT
     assert result.stderr.strip() == "error: no/such.bib: no such file"
+
+
+def test_piped_sources_are_plain_tab_separated_lines(example_project: Path) -> None:
+    result = runner.invoke(app, ["sources", "-p", str(example_project)])
+    lines = result.stdout.splitlines()
+    assert lines[0] == "key\ttype\tauthors\tyear\ttitle"
+    rows = [line.split("\t") for line in lines[1:7]]
+    assert all(len(row) == 5 for row in rows)
+    assert rows[1][:4] == ["brass2021adaptive", "article", "Brass, Sowell", "2021"]
+    assert "│" not in result.stdout and "─" not in result.stdout  # no table drawn
+    assert lines[-1] == "6 sources · 0 problems"
+
+
+def test_problems_follow_the_plain_lines(tmp_path: Path) -> None:
+    path = tmp_path / "broken.bib"
+    path.write_text("@article{a, title = {T}, year = 2020}\n@article{a, title = {U}}\n")
+    result = runner.invoke(app, ["sources", str(path)])
+    assert result.exit_code == 3
+    assert "Problems (1)" in result.stdout
+    assert f"  error {path}:2: duplicate key 'a'" in result.stdout

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest import notes, yamlnodes
-from cybercoop_cli.ingest.notes import _quick_note, parse_note
+from cybercoop_cli.ingest import notes
+from cybercoop_cli.ingest.notes import parse_note
+from cybercoop_cli.ingest.notes_quick import quick_note
 
 COMMON = """---
 key: smith2020
@@ -48,14 +49,9 @@ def _patched(module: Any, name: str, value: Callable[..., Any]) -> Iterator[None
         setattr(module, name, original)
 
 
-def _general(text: str, *, libyaml_only: bool = False) -> str:
+def _general(text: str) -> str:
     """What parse_note gives without the quick path (its repr, or the error's)."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(_patched(notes, "_quick_note", lambda text, file: None))
-        if libyaml_only:
-            stack.enter_context(
-                _patched(yamlnodes, "load_simple", lambda text, first_line=1: yamlnodes.NOT_SIMPLE)
-            )
+    with _patched(notes, "quick_note", lambda text, file: None):
         try:
             return repr(parse_note(text, "notes/n.md", is_markdown=True))
         except InputError as exc:
@@ -63,11 +59,10 @@ def _general(text: str, *, libyaml_only: bool = False) -> str:
 
 
 def _agree(text: str) -> Any:
-    """Assert the quick path gives what both general paths give, or declines; return it."""
-    quick = _quick_note(text, "notes/n.md")
+    """Assert the quick path gives what the general path (libyaml) gives, or declines."""
+    quick = quick_note(text, "notes/n.md")
     if quick is not None:
         assert repr(quick) == _general(text), text
-        assert repr(quick) == _general(text, libyaml_only=True), text
         assert repr(parse_note(text, "notes/n.md", is_markdown=True)) == repr(quick)
     return quick
 
@@ -113,7 +108,7 @@ def test_a_bench_note_takes_the_quick_path() -> None:
     ],
 )
 def test_what_the_quick_path_declines(text: str) -> None:
-    assert _quick_note(text, "notes/n.md") is None
+    assert quick_note(text, "notes/n.md") is None
 
 
 # Values as they are written: plain, quoted, resolved as not text, odd in YAML.
@@ -318,20 +313,13 @@ def test_the_property_test_reaches_the_quick_path() -> None:
     @given(common_notes())
     def count(text: str) -> None:
         nonlocal read, read_folded
-        quick = _quick_note(text, "notes/n.md") is not None
+        quick = quick_note(text, "notes/n.md") is not None
         read += quick
         read_folded += quick and ": >-\n" in text
 
     count()
     assert read >= 40  # 60 and 13 with the fixed seed of derandomize
     assert read_folded >= 8
-
-
-@given(
-    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\xa0\u3000é"))
-)
-def test_quick_clean_is_clean_on_text_without_control_characters(text: str) -> None:
-    assert notes._quick_clean(text) == notes._clean(text)
 
 
 FOLDED = """---
@@ -399,7 +387,7 @@ def test_folded_values_take_the_quick_path() -> None:
 def test_what_the_quick_path_declines_of_folded_values(old: str, new: str) -> None:
     assert old in FOLDED
     text = FOLDED.replace(old, new, 1)
-    assert _quick_note(text, "notes/n.md") is None
+    assert quick_note(text, "notes/n.md") is None
     assert _agree(text) is None
 
 

@@ -1,0 +1,560 @@
+"""The cache: what was parsed or computed from a review's unchanged inputs, as plain data.
+
+One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each review:
+
+* one row per input file (each .bib file and each note): its state (size, modification
+  and change times, inode) and the digest of its content, as in git's index, so that an
+  unchanged file is not read again; for a note also its parse, as JSON;
+* one row for the parsed bibliography, under the digest of all its .bib files (macros
+  cross files);
+* memos: a rendered result under the **fingerprint** of the review (a digest of every
+  input's name and content, the review file's path and the code that computed it),
+  served only for exactly that fingerprint.
+
+Safety: values are JSON, read back field by field into the model's classes
+(:mod:`.codec`); nothing is unpickled or evaluated. Every row carries a seal (a digest of
+its columns and of its value) that is checked when it is read: a damaged row is ignored,
+and written again from the input. A file the database cannot read at all is replaced. A
+cache folder or file that belongs to another user or that others may write is refused
+(:class:`CacheRefused`), and the command runs without the cache. The file stores a stamp
+of its schema and of cybercoop's code; a different stamp empties it. It is capped in size
+(``CYBERCOOP_CACHE_MAX_MB``, default 256): the reviews used longest ago are dropped.
+
+A file changed less than :data:`RACY_NS` before it was hashed is hashed again next time:
+a filesystem with coarse timestamps (FAT: 2 s) could keep a second edit's state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cybercoop_cli import __version__
+
+#: Bump when the schema or the meaning of a value changes.
+SCHEMA = 1
+FILE_NAME = "cache.sqlite3"
+RACY_NS = 2_000_000_000
+DEFAULT_MAX_MB = 256
+#: A review's "last used" time is written again only after this long (it costs a write).
+USED_RESOLUTION_S = 3600
+
+#: What the file index compares: size, modification and change times (ns), inode.
+State = tuple[int, int, int, int]
+
+NOTE, BIB, BIBLIOGRAPHY, MEMO = "note", "bib", "bibliography", "memo"
+
+
+class CacheRefused(Exception):
+    """The cache cannot be used safely; the message says why. Run without it."""
+
+
+def cache_dir() -> Path:
+    """``$CYBERCOOP_CACHE_DIR``, else the platform's user cache folder for cybercoop."""
+    override = os.environ.get("CYBERCOOP_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("cybercoop", appauthor=False))
+
+
+def cache_file() -> Path:
+    return cache_dir() / FILE_NAME
+
+
+def max_bytes() -> int:
+    text = os.environ.get("CYBERCOOP_CACHE_MAX_MB", "")
+    megabytes = int(text) if text.isdigit() else DEFAULT_MAX_MB
+    return megabytes * 1024 * 1024
+
+
+@functools.cache
+def code_stamp() -> str:
+    """cybercoop's version and a stamp of its own source files.
+
+    An edited checkout (an editable install) is another version too: a cache written by
+    different code could hold results that code no longer computes.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=8)
+    stack = [str(package)]
+    entries: list[str] = []
+    while stack:
+        with os.scandir(stack.pop()) as found:
+            for entry in found:
+                if entry.is_dir() and not entry.name.startswith(("_", ".")):
+                    stack.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    state = entry.stat()
+                    entries.append(f"{entry.path}\0{state.st_size}\0{state.st_mtime_ns}")
+    digest.update("\n".join(sorted(entries)).encode())
+    return f"{SCHEMA}/{__version__}+{digest.hexdigest()}"
+
+
+def content_hash(*chunks: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "little"))
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_state(path: str | Path) -> State:
+    """What the file index compares; an unreadable file has a state that never matches."""
+    try:
+        st = os.stat(path)  # noqa: PTH116 - string paths: reviews hold tens of thousands
+    except OSError:
+        return (-1, 0, 0, 0)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def check_safe(path: Path) -> None:
+    """Refuse a cache folder or file that another user owns or may write (POSIX).
+
+    Whoever can write the cache decides what a cached run shows. Windows has no owner
+    ids or mode bits to compare (access is by ACL, and the per-user folder is private),
+    so there the check is skipped.
+    """
+    if not hasattr(os, "getuid"):
+        return
+    st = path.lstat()
+    what = "folder" if path.is_dir() else "file"
+    if path.is_symlink():
+        raise CacheRefused(f"cache {what} {path} is a symbolic link; not using the cache")
+    if st.st_uid != os.getuid():
+        raise CacheRefused(
+            f"cache {what} {path} belongs to another user (uid {st.st_uid}); not using the "
+            "cache (set CYBERCOOP_CACHE_DIR to a folder of your own)"
+        )
+    if st.st_mode & 0o022:
+        raise CacheRefused(
+            f"cache {what} {path} is writable by other users; not using the cache "
+            f"(run 'chmod go-w {path}', or set CYBERCOOP_CACHE_DIR)"
+        )
+
+
+def _seal(
+    review: str, kind: str, name: str, state: str, hashed_at: int, digest: str, value_hash: str
+) -> str:
+    text = f"{review}\0{kind}\0{name}\0{state}\0{hashed_at}\0{digest}\0{value_hash}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _value_hash(value: str) -> str:
+    return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
+
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS review(id TEXT PRIMARY KEY, path TEXT NOT NULL, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entry(
+    review TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+    state TEXT NOT NULL, hashed_at INTEGER NOT NULL, digest TEXT NOT NULL,
+    value TEXT NOT NULL, value_hash TEXT NOT NULL, seal TEXT NOT NULL, size INTEGER NOT NULL,
+    UNIQUE(review, kind, name));
+"""
+
+
+def connect(*, create: bool = True) -> sqlite3.Connection:
+    """The cache database, checked as :func:`check_safe` says; raises CacheRefused.
+
+    A file SQLite cannot read (damaged, or not a database) is removed and started afresh.
+    """
+    folder = cache_dir()
+    if create:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheRefused(f"cannot create the cache folder {folder}: {exc.strerror}") from None
+    check_safe(folder)
+    path = folder / FILE_NAME
+    if path.exists():
+        check_safe(path)
+    try:
+        return _open(path)
+    except sqlite3.DatabaseError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        try:
+            return _open(path)
+        except sqlite3.Error as exc:
+            raise CacheRefused(f"cannot use the cache {path}: {exc}") from None
+    except sqlite3.Error as exc:
+        raise CacheRefused(f"cannot use the cache {path}: {exc}") from None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    fresh = not path.exists()
+    conn = sqlite3.connect(path, timeout=5.0)
+    try:
+        if fresh:
+            with contextlib.suppress(OSError):
+                path.chmod(0o600)  # notes can be private
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        conn.executescript(_SCHEMA_SQL)
+        row = conn.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
+        if row is None or row[0] != code_stamp():
+            with conn:  # written by other code (or never): start afresh
+                conn.execute("DELETE FROM entry")
+                conn.execute("DELETE FROM review")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (code_stamp(),))
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@dataclass
+class Row:
+    """One cached input file, as the index knows it (its value is read separately)."""
+
+    state: str
+    hashed_at: int
+    digest: str
+    value_hash: str
+
+
+@dataclass
+class Scan:
+    """What a review's inputs are now: every input's content digest, and the fingerprint.
+
+    ``contents`` holds the files read to learn their digest, so that a parser need not
+    read them again; ``fresh`` names the files whose index row must be written.
+    """
+
+    digests: dict[str, str]
+    states: dict[str, State]
+    hashed_at: dict[str, int]
+    fingerprint: str
+    bibliography_key: str
+    contents: dict[str, bytes] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)
+
+
+class ReviewCache:
+    """The cache rows of one review, named by a digest of the review file's absolute path."""
+
+    def __init__(self, conn: sqlite3.Connection, review_file: Path) -> None:
+        self.conn = conn
+        self.path = str(review_file.resolve())
+        self.id = hashlib.blake2b(self.path.encode(), digest_size=12).hexdigest()
+        #: Rows that failed their check this run (rebuilt from the inputs).
+        self.damaged = 0
+        self._index: dict[tuple[str, str], Row] = {}
+
+    @classmethod
+    def open(cls, review_file: Path) -> ReviewCache:
+        """The review's cache; raises :class:`CacheRefused` when there is none to use."""
+        store = cls(connect(), review_file)
+        try:
+            store._touch()
+        except sqlite3.Error as exc:
+            store.close()
+            raise CacheRefused(f"cannot use the cache {cache_file()}: {exc}") from None
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _touch(self) -> None:
+        now = int(time.time())
+        row = self.conn.execute("SELECT used FROM review WHERE id = ?", (self.id,)).fetchone()
+        if row is None or row[0] < now - USED_RESOLUTION_S:
+            with self.conn:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO review VALUES (?, ?, ?)", (self.id, self.path, now)
+                )
+
+    # -- the index ---------------------------------------------------------------------
+
+    def scan(
+        self,
+        review_digest: str,
+        bibs: list[tuple[str, str | Path]],
+        notes: list[tuple[str, str | Path]],
+        read: Callable[[str | Path, bool], bytes | None],
+    ) -> Scan:
+        """Learn every input's digest: from its row where its state is unchanged (and
+        settled), else by reading it with ``read(path, is_note)`` (bytes, or None when it
+        cannot be read: the parser then says why)."""
+        index = self._read_index()
+        now = time.time_ns()
+        scan = Scan({}, {}, {}, "", "")
+        for kind, inputs in ((BIB, bibs), (NOTE, notes)):
+            for display, path in inputs:
+                state = file_state(path)
+                scan.states[display] = state
+                row = index.get((kind, display))
+                text = _state_text(state)
+                if row is not None and row.state == text and _settled(state, row.hashed_at):
+                    scan.digests[display] = row.digest
+                    scan.hashed_at[display] = row.hashed_at
+                    continue
+                data = read(path, kind == NOTE)
+                if data is not None:
+                    scan.contents[display] = data
+                scan.digests[display] = content_hash(data or b"")
+                scan.hashed_at[display] = now
+                scan.fresh.add(display)
+        scan.bibliography_key = content_hash(*(f"{d}\0{scan.digests[d]}".encode() for d, _ in bibs))
+        scan.fingerprint = content_hash(
+            code_stamp().encode(),
+            self.path.encode(),
+            review_digest.encode(),
+            *(f"{d}\0{digest}".encode() for d, digest in scan.digests.items()),
+        )
+        return scan
+
+    def _read_index(self) -> dict[tuple[str, str], Row]:
+        index: dict[tuple[str, str], Row] = {}
+        rows = self.conn.execute(
+            "SELECT kind, name, state, hashed_at, digest, value_hash, seal FROM entry "
+            "WHERE review = ? AND kind IN (?, ?)",
+            (self.id, NOTE, BIB),
+        )
+        review = self.id
+        for kind, name, state, hashed_at, digest, value_hash, seal in rows:
+            if seal != _seal(review, kind, name, state, hashed_at, digest, value_hash):
+                self.damaged += 1
+                continue
+            index[kind, name] = Row(state, hashed_at, digest, value_hash)
+        self._index = index
+        return index
+
+    # -- values ------------------------------------------------------------------------
+
+    def _values(self, kind: str, name: str | None = None) -> Iterable[tuple[str, str, Any]]:
+        """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``)."""
+        query = "SELECT name, state, hashed_at, digest, value, value_hash, seal FROM entry WHERE review = ? AND kind = ?"
+        args: tuple[str, ...] = (self.id, kind)
+        if name is not None:
+            query += " AND name = ?"
+            args = (*args, name)
+        for found, state, hashed_at, digest, value, value_hash, seal in self.conn.execute(
+            query, args
+        ):
+            sound = seal == _seal(self.id, kind, found, state, hashed_at, digest, value_hash)
+            if not sound or _value_hash(value) != value_hash:
+                self.damaged += 1
+                continue
+            try:
+                yield found, digest, json.loads(value)
+            except ValueError:
+                self.damaged += 1
+
+    def notes(self, scan: Scan) -> dict[str, Any]:
+        """Each note's result, decoded, where its content is exactly what was parsed."""
+        from cybercoop_cli.cache.codec import decode_note_result
+
+        found: dict[str, Any] = {}
+        for name, digest, value in self._values(NOTE):
+            if scan.digests.get(name) == digest and value is not None:
+                try:
+                    found[name] = decode_note_result(value)
+                except (ValueError, TypeError, KeyError):
+                    self.damaged += 1
+        return found
+
+    def bibliography(self, scan: Scan) -> Any:
+        """The parsed bibliography of exactly these .bib files, or None."""
+        from cybercoop_cli.cache.codec import decode_bibliography
+
+        for _, digest, value in self._values(BIBLIOGRAPHY, ""):
+            if digest == scan.bibliography_key:
+                try:
+                    return decode_bibliography(value)
+                except (ValueError, TypeError, KeyError):
+                    self.damaged += 1
+        return None
+
+    def save(
+        self,
+        scan: Scan,
+        bibs: list[str],
+        notes: dict[str, Any],
+        bibliography: Any = None,
+    ) -> None:
+        """Write, in one transaction: the index rows of files read this time, the notes
+        parsed this time (display name -> result), a newly parsed bibliography; and drop
+        the rows of files that are gone."""
+        from cybercoop_cli.cache.codec import encode_bibliography, encode_note_result
+
+        rows: list[tuple[str, str, str, int, str, str]] = []
+        restated: list[tuple[Any, ...]] = []
+        for display in bibs:
+            if display in scan.fresh:
+                rows.append(self._row(BIB, display, scan, "null"))
+        for display, result in notes.items():
+            value = json.dumps(encode_note_result(result), ensure_ascii=False)
+            rows.append(self._row(NOTE, display, scan, value))
+        for display in scan.fresh.difference(notes, bibs):
+            # Read again (its state changed) but its content did not: the row's parse
+            # still holds, under the file's new state.
+            old = self._index.get((NOTE, display))
+            if old is not None and old.digest == scan.digests[display]:
+                state, hashed_at = _state_text(scan.states[display]), scan.hashed_at[display]
+                seal = _seal(self.id, NOTE, display, state, hashed_at, old.digest, old.value_hash)
+                restated.append((state, hashed_at, seal, self.id, NOTE, display))
+        if bibliography is not None:
+            value = json.dumps(encode_bibliography(bibliography), ensure_ascii=False)
+            rows.append((BIBLIOGRAPHY, "", "", 0, scan.bibliography_key, value))
+        gone = [(self.id, kind, name) for kind, name in self._index if name not in scan.digests]
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self._sealed(*row) for row in rows],
+            )
+            self.conn.executemany(
+                "UPDATE entry SET state = ?, hashed_at = ?, seal = ? "
+                "WHERE review = ? AND kind = ? AND name = ?",
+                restated,
+            )
+            self.conn.executemany(
+                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
+            )
+        self._limit_size()
+
+    def _row(
+        self, kind: str, display: str, scan: Scan, value: str
+    ) -> tuple[str, str, str, int, str, str]:
+        state = _state_text(scan.states[display])
+        return (kind, display, state, scan.hashed_at[display], scan.digests[display], value)
+
+    def _sealed(
+        self, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
+    ) -> tuple[Any, ...]:
+        value_hash = _value_hash(value)
+        seal = _seal(self.id, kind, name, state, hashed_at, digest, value_hash)
+        return (self.id, kind, name, state, hashed_at, digest, value, value_hash, seal, len(value))
+
+    # -- memos -------------------------------------------------------------------------
+
+    def recall(self, name: str, fingerprint: str) -> Any:
+        """The JSON value remembered under ``name`` for exactly this fingerprint, or None."""
+        for _, digest, value in self._values(MEMO, name):
+            if digest == fingerprint:
+                return value
+        return None
+
+    def remember(self, name: str, fingerprint: str, value: Any) -> None:
+        """Keep a JSON-able ``value`` for ``fingerprint``, replacing what ``name`` held."""
+        text = json.dumps(value, ensure_ascii=False)
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._sealed(MEMO, name, "", 0, fingerprint, text),
+            )
+        self._limit_size()
+
+    # -- size --------------------------------------------------------------------------
+
+    def _limit_size(self) -> None:
+        """Drop the reviews used longest ago (never this one) while over the cap."""
+        limit = max_bytes()
+        total = self.conn.execute("SELECT COALESCE(SUM(size), 0) FROM entry").fetchone()[0]
+        if total <= limit:
+            return
+        sizes = self.conn.execute(
+            "SELECT review.id, COALESCE(SUM(entry.size), 0) FROM review "
+            "LEFT JOIN entry ON entry.review = review.id WHERE review.id != ? "
+            "GROUP BY review.id ORDER BY review.used",
+            (self.id,),
+        ).fetchall()
+        dropped = []
+        for review_id, size in sizes:
+            if total <= limit:
+                break
+            dropped.append(review_id)
+            total -= size
+        with self.conn:
+            for review_id in dropped:
+                self.conn.execute("DELETE FROM entry WHERE review = ?", (review_id,))
+                self.conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
+        self.conn.execute("PRAGMA incremental_vacuum")
+
+
+def _state_text(state: State) -> str:
+    return f"{state[0]} {state[1]} {state[2]} {state[3]}"
+
+
+def _settled(state: State, hashed_at: int) -> bool:
+    """Whether a file in this state was last changed well before it was hashed."""
+    return state[0] >= 0 and max(state[1], state[2]) < hashed_at - RACY_NS
+
+
+# -- cache info / cache clear ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    path: str
+    bytes: int
+    rows: int
+    used: int  # seconds since the epoch
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    folder: Path
+    file: Path
+    exists: bool
+    file_bytes: int
+    max_bytes: int
+    stamp: str
+    reviews: tuple[ReviewInfo, ...]
+
+
+def cache_info() -> CacheInfo:
+    """Where the cache is, how large, and what it holds; raises CacheRefused if unsafe."""
+    path = cache_file()
+    if not path.exists():
+        return CacheInfo(path.parent, path, False, 0, max_bytes(), "", ())
+    conn = connect(create=False)
+    try:
+        rows = conn.execute(
+            "SELECT review.path, COALESCE(SUM(entry.size), 0), COUNT(entry.name), review.used "
+            "FROM review LEFT JOIN entry ON entry.review = review.id "
+            "GROUP BY review.id ORDER BY review.used DESC"
+        ).fetchall()
+        stamp = conn.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
+    finally:
+        conn.close()
+    reviews = tuple(ReviewInfo(*row) for row in rows)
+    size = path.stat().st_size
+    return CacheInfo(path.parent, path, True, size, max_bytes(), stamp[0] if stamp else "", reviews)
+
+
+#: Files that versions before 0.2 kept in the cache folder (pickles: never read now).
+_LEGACY_SUFFIXES = (".pickle", ".files", ".index", ".memo")
+
+
+def clear_cache() -> int:
+    """Remove the cache file (and older versions' files); return the bytes freed.
+
+    Only cybercoop's own files go: the folder may be shared (``CYBERCOOP_CACHE_DIR``).
+    """
+    folder = cache_dir()
+    if not folder.is_dir():
+        return 0
+    paths = [folder / FILE_NAME, folder / f"{FILE_NAME}-journal"]
+    paths += [
+        path
+        for path in folder.glob("review-*")
+        if path.suffix in _LEGACY_SUFFIXES and path.is_file()
+    ]
+    freed = 0
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            freed += path.stat().st_size
+            path.unlink()
+    return freed
