@@ -1,6 +1,6 @@
 """Typed errors, each with the exit code the CLI's one error boundary maps it to.
 
-Exit codes (documented in the README):
+Exit codes (documented in docs/exit-codes.md):
 
 ====  ==========================================================================
 0     success; the report found nothing at or above ``--fail-on``

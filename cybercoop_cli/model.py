@@ -242,12 +242,35 @@ class Project:
     def has_errors(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
+    def unreadable_notes(self) -> dict[str, Problem]:
+        """Source keys whose note exists but could not be read, each with its first error.
+
+        A note that fails to parse yields no :class:`Note`, so its source looks unannotated;
+        telling the student to write a note (which ``note new`` refuses: the file exists)
+        would be wrong. The note is matched to its source by file name, as ``note new``
+        names notes (``notes/KEY.md``), case-insensitively as BibTeX compares keys.
+        """
+        read = {note.file for note in self.notes}
+        broken: dict[str, Problem] = {}
+        for problem in self.problems:
+            if (
+                problem.code.startswith("note-")
+                and problem.severity is Severity.ERROR
+                and problem.file not in read
+            ):
+                broken.setdefault(Path(problem.file).stem.casefold(), problem)
+        return {
+            source.key: broken[source.key.casefold()]
+            for source in self.sources
+            if source.key.casefold() in broken
+        }
+
 
 @dataclass(frozen=True)
 class Finding:
     """One result of an analysis (``gaps``, ``check``): plain data, rendered elsewhere.
 
-    ``kind`` is a stable identifier documented in the README (``section-no-source``,
+    ``kind`` is a stable identifier documented in docs/gaps.md and docs/check.md (``section-no-source``,
     ``unresolved-citation`` ...). ``message`` says what is wrong and what to do next.
     """
 

@@ -16,15 +16,26 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed with the test extra")
+def tool(name: str) -> str | None:
+    """A command installed beside this Python (``.venv/bin/python -m pytest`` runs the suite
+    without activating the environment, so its ruff is not on PATH), else on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
+RUFF = tool("ruff")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is installed with the test extra")
 def test_ruff_lint() -> None:
-    proc = run("ruff", "check", "cybercoop_cli", "tests", "bench")
+    assert RUFF is not None
+    proc = run(RUFF, "check", "cybercoop_cli", "tests", "bench")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed with the test extra")
+@pytest.mark.skipif(RUFF is None, reason="ruff is installed with the test extra")
 def test_ruff_format() -> None:
-    proc = run("ruff", "format", "--check", "cybercoop_cli", "tests", "bench")
+    assert RUFF is not None
+    proc = run(RUFF, "format", "--check", "cybercoop_cli", "tests", "bench")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -7,7 +7,7 @@ name its file and a line inside it. Print the summary with::
 
     python tests/test_robustness_corpus.py
 
-The README's robustness section quotes that summary; a test keeps it honest.
+docs/robustness.md quotes that summary; a test keeps it honest.
 """
 
 from __future__ import annotations

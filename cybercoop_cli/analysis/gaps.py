@@ -69,7 +69,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind("facet-no-claim", "coverage", Severity.ERROR,
                 "A facet of the research question has no claim."),
     FindingKind("section-one-stance", "coverage", Severity.WARNING,
-                "All claims of a section have one stance: nothing contests or qualifies them."),
+                "All claims of a section have one stance: none takes another."),
     FindingKind("claim-unknown-section", "coverage", Severity.ERROR,
                 "A claim is tagged to a section the review file does not define."),
     FindingKind("claim-unknown-facet", "coverage", Severity.ERROR,
@@ -242,21 +242,39 @@ def _section_findings(
             )
         stances = [st for st in Stance if section.stance_count(st)]
         if len(stances) == 1:
-            stance = stances[0].value
-            said = (
-                f"its only claim {stance} it"
-                if section.claims == 1
-                else f"all {section.claims} claims {stance.removesuffix('s')} it"
-            )
             yield _finding(
                 "section-one-stance",
-                f"{name}: {said}; nothing contests or "
-                "qualifies the point. Look for work that disagrees or limits the point, and record "
-                "it with stance 'contests' or 'qualifies', or say in the text why none exists.",
+                f"{name}: {one_stance_text(stances[0], section.claims)}",
                 section=section.id,
                 file=review_file,
                 line=lines.get(section.id),
             )
+
+
+# A stance's verb after a singular and a plural subject, and what a student looks for when
+# every claim of a section takes that stance.
+_STANCE_VERBS = {
+    Stance.SUPPORTS: ("supports", "support", "disagrees with or limits"),
+    Stance.CONTESTS: ("contests", "contest", "supports or qualifies"),
+    Stance.QUALIFIES: ("qualifies", "qualify", "supports or contests"),
+}
+
+
+def one_stance_text(stance: Stance, claims: int) -> str:
+    """'its only claim supports it; nothing contests or qualifies the point. Look for ...'"""
+    singular, plural, wanted = _STANCE_VERBS[stance]
+    if claims == 1:
+        said = f"its only claim {singular} it"
+    elif claims == 2:
+        said = f"both its claims {plural} it"
+    else:
+        said = f"all {claims} of its claims {plural} it"
+    others = [other.value for other in Stance if other is not stance]
+    return (
+        f"{said}; nothing {others[0]} or {others[1]} the point. Look for work that {wanted} "
+        f"the point, and record it with stance '{others[0]}' or '{others[1]}', or say in the "
+        "text why none exists."
+    )
 
 
 def _facet_findings(
@@ -417,8 +435,20 @@ def _source_findings(
     nearest_key = _nearest(keys)
     noted = {note.key for note in project.notes}
     known = set(keys)
+    broken = project.unreadable_notes()
     for source in project.sources:
-        if source.key not in noted:
+        if source.key in broken:
+            problem = broken[source.key]
+            yield _finding(
+                "source-unused",
+                f"{source_label(source)} [{source.key}] has a note that cannot be read "
+                f"({problem.location()}: {problem.message}), so no claim rests on it. "
+                "Fix the note; the input errors are listed with the report.",
+                source=source.key,
+                file=problem.file,
+                line=problem.line,
+            )
+        elif source.key not in noted:
             yield _finding(
                 "source-unused",
                 f"{source_label(source)} [{source.key}] has no note, so no claim rests on it. "

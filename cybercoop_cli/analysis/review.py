@@ -64,6 +64,9 @@ class ReviewReport:
     source_count: int
     note_count: int
     claim_count: int
+    # Sources whose note exists but cannot be read, with where it fails ("file:line"): also
+    # in ``unused_sources`` (no claim of theirs counts), but a note must be fixed, not written.
+    unreadable_notes: tuple[tuple[str, str], ...] = ()
 
 
 def section_status(claims: tuple[LinkedClaim, ...]) -> SectionStatus:
@@ -115,6 +118,7 @@ def summarize(project: Project) -> ReviewReport:
     noted = {note.key for note in project.notes}
     unused = tuple(source.key for source in project.sources if source.key not in noted)
     suggestions = tuple(suggest_links(project.notes, review))
+    broken = project.unreadable_notes()
     return ReviewReport(
         title=review.title,
         question=review.question,
@@ -123,10 +127,15 @@ def summarize(project: Project) -> ReviewReport:
         suggestions=suggestions,
         unused_sources=unused,
         problems=project.problems,
-        next_steps=tuple(_next_steps(project, sections, facets, suggestions, unused)),
+        next_steps=tuple(
+            _next_steps(
+                project, sections, facets, suggestions, tuple(k for k in unused if k not in broken)
+            )
+        ),
         source_count=len(project.sources),
         note_count=len(project.notes),
         claim_count=claim_count,
+        unreadable_notes=tuple((key, problem.location()) for key, problem in broken.items()),
     )
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, print_json, progress
+from cybercoop_cli.cli.common import (
+    ProjectOption,
+    QuietOption,
+    print_json,
+    progress,
+    report_problems,
+)
 from cybercoop_cli.errors import ExitCode, ProjectNotFoundError, UsageError
 
 
@@ -66,11 +73,12 @@ def check(
     that differ from the notes, and (as hints) weakly supported citations.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error;
-    3 the manuscript or a .bib file cannot be read; 4 --project names no review.
+    3 the manuscript cannot be read, or an input (a .bib file, a note) has errors, which
+    go to stderr; 4 --project names no review.
     """
     from cybercoop_cli.analysis.check import check_manuscript
     from cybercoop_cli.ingest.manuscript import read_manuscript
-    from cybercoop_cli.model import Note, Severity, Source
+    from cybercoop_cli.model import Note, Problem, Severity, Source
 
     loaded = None
     if project is not None or manuscript is None or not bib:
@@ -104,6 +112,7 @@ def check(
 
     sources: tuple[Source, ...]
     notes: tuple[Note, ...] = ()
+    problems: Sequence[Problem] = ()
     if bib:
         from cybercoop_cli.ingest.bibtex import read_bibliography
 
@@ -113,9 +122,10 @@ def check(
 
             raise InputError("bibliography not found", file=missing[0])
         bibliography = read_bibliography(bib)
-        _warn(quiet, [p.location() + ": " + p.message for p in bibliography.problems])
+        problems = bibliography.problems
         sources, origin = bibliography.sources, "bib"
     elif loaded is not None:
+        problems = loaded.problems
         sources, notes, origin = loaded.sources, loaded.notes, "review"
     else:
         sources, origin = text.reference_sources(), "reference-list"
@@ -140,8 +150,12 @@ def check(
         from cybercoop_cli.render.check_text import render_check_text
 
         sys.stdout.write(render_check_text(report))
+    # Input errors (a .bib syntax error, a note that cannot be read) outrank findings: the
+    # report was made without what could not be read.
+    input_code = report_problems(problems, quiet)
     threshold = Severity(fail_on.value)
-    raise typer.Exit(int(ExitCode.FINDINGS) if report.fails(threshold) else int(ExitCode.OK))
+    findings_code = int(ExitCode.FINDINGS) if report.fails(threshold) else int(ExitCode.OK)
+    raise typer.Exit(input_code or findings_code)
 
 
 def _relative(path: Path, root: Path) -> str:

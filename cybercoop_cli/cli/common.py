@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from cybercoop_cli.ingest.project import OpenedReview
-    from cybercoop_cli.model import Project
+    from cybercoop_cli.model import Problem, Project
 
 ProjectOption = Annotated[
     Path | None,
@@ -132,6 +132,35 @@ def load_opened(opened: OpenedReview, quiet: bool = False) -> Project:
     """Parse an opened review, with a progress bar on a terminal."""
     with progress(quiet, "loading") as update:
         return opened.load(progress=update)
+
+
+def report_problems(
+    problems: Sequence[Problem], quiet: bool = False, *, skip: Collection[str] = ()
+) -> int:
+    """Every input problem on stderr, one line each, and the exit code they call for.
+
+    The one way the commands that read inputs report them: ``severity: file:line: message``
+    (the message says what to do). Errors are always shown; warnings not with --quiet.
+    Problems whose ``code`` is in ``skip`` are left out, for a command whose report shows
+    them itself (``gaps`` lists unknown keys as findings). Returns the input exit code when
+    any problem shown is an error, else 0: the command still writes what it can.
+    """
+    from cybercoop_cli.model import Severity
+
+    shown = [p for p in problems if p.code not in skip]
+    console = stderr_console() if shown else None
+    for problem in shown:
+        if quiet and problem.severity is not Severity.ERROR:
+            continue
+        assert console is not None
+        console.print(
+            f"{problem.severity.value}: {problem.location()}: {problem.message}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,  # a file:line or key is never broken across lines
+        )
+    failed = any(p.severity is Severity.ERROR for p in shown)
+    return int(ExitCode.INPUT if failed else ExitCode.OK)
 
 
 def exit_code_for(project: Project) -> int:

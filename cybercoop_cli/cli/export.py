@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, progress
+from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, progress, report_problems
 from cybercoop_cli.errors import UsageError
 from cybercoop_cli.render.formats import FORMAT_BY_SUFFIX, ExportFormat
 
@@ -97,6 +97,9 @@ def export(
 
     --to bibtex writes the sources with the annotation in an 'annote' field and --to csl-json
     with it in 'note', for Zotero and other reference managers.
+
+    Input problems go to stderr; exit code 3 when an input has errors (the bibliography
+    is still written, without what could not be read).
     """
     from cybercoop_cli.analysis.annotated import GroupBy, build_annotated, parse_parts
     from cybercoop_cli.outputs import write_atomic
@@ -144,3 +147,6 @@ def export(
             typer.echo(
                 f"wrote {output} ({len(report.entries)} sources, {resolved.title})", err=True
             )
+    # After the output: what could be read is written, and what could not is named, with
+    # the input exit code (a note that cannot be read loses its annotation here).
+    raise typer.Exit(report_problems(loaded.problems, quiet))

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, stderr_console
+from cybercoop_cli.cli.common import (
+    ProjectOption,
+    QuietOption,
+    load,
+    report_problems,
+    stderr_console,
+)
 from cybercoop_cli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -103,8 +109,8 @@ def gaps(
             stderr_console().print(f"wrote {output}", markup=False, highlight=False)
     elif text is not None:
         typer.echo(text, nl=False)
-    _report_problems(loaded)
-    raise typer.Exit(_exit_code(report, loaded, fail_on))
+    input_code = report_problems(loaded.problems, quiet, skip=_REPORTED_AS_FINDINGS)
+    raise typer.Exit(input_code or _exit_code(report, fail_on))
 
 
 def _render(
@@ -151,27 +157,9 @@ def _root_href(root: Path, output: Path | None) -> str:
     return quote(Path(relative).as_posix()) + "/"
 
 
-def _report_problems(loaded: Project) -> None:
-    problems = [p for p in loaded.problems if p.code not in _REPORTED_AS_FINDINGS]
-    if not problems:
-        return
-    console = stderr_console()
-    for problem in problems:
-        console.print(
-            f"{problem.severity.value}: {problem.location()}: {problem.message}",
-            markup=False,
-            highlight=False,
-        )
-
-
-def _exit_code(report: GapReport, loaded: Project, fail_on: FailOn) -> int:
+def _exit_code(report: GapReport, fail_on: FailOn) -> int:
     from cybercoop_cli.model import Severity
 
-    if any(
-        p.severity is Severity.ERROR and p.code not in _REPORTED_AS_FINDINGS
-        for p in loaded.problems
-    ):
-        return int(ExitCode.INPUT)
     if report.at_or_above(Severity(fail_on.value)):
         return int(ExitCode.FINDINGS)
     return int(ExitCode.OK)

@@ -17,7 +17,7 @@ from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.layout import note_paths
 from cybercoop_cli.ingest.notes_quick import quick_note
 from cybercoop_cli.ingest.text import decode, describe_size, read_text
-from cybercoop_cli.ingest.yamlnodes import YamlError, YamlMap, load_yaml
+from cybercoop_cli.ingest.yamlnodes import YamlError, YamlList, YamlMap, load_yaml
 from cybercoop_cli.model import Annotation, Claim, Note, Problem, Severity, Stance
 
 MAX_NOTE_BYTES = 10 * 1024 * 1024
@@ -201,9 +201,13 @@ def _claims(data: YamlMap, file: str, problems: list[Problem]) -> Iterable[Claim
             Problem(file, data.line_of("claims"), "'claims' must be a list", "note-schema")
         )
         return
+    # Each claim's own line, where the reader knows it: a bare sentence is what the dashboard
+    # asks a student to tag, so it must point at the sentence, not at 'claims:'.
+    item_lines = raw.item_lines if isinstance(raw, YamlList) else []
     for index, item in enumerate(raw, start=1):
         if isinstance(item, str):
-            yield Claim(text=_clean(item), line=data.line_of("claims"))
+            line = item_lines[index - 1] if index <= len(item_lines) else data.line_of("claims")
+            yield Claim(text=_clean(item), line=line)
             continue
         if not isinstance(item, YamlMap):
             problems.append(

@@ -102,7 +102,7 @@ def _claims(block: str, line: int) -> tuple[Claim, ...]:
     number = line + 1
     for text, _, sections, facets, stance, locator, quote, _, bare in _CLAIM.findall(block, 8):
         if bare:
-            claims.append(Claim(text=_clean(_text(bare)), line=line))
+            claims.append(Claim(text=_clean(_text(bare)), line=number))
             number += 1
             continue
         lines = 1 + (sections != "") + (facets != "") + (stance != "") + (locator != "")

@@ -1,6 +1,6 @@
 """Reading text files whatever their encoding and line ends, within explicit size limits.
 
-The limits (documented in the README's robustness section) keep memory and time bounded:
+The limits (documented in docs/robustness.md) keep memory and time bounded:
 a file over its limit is refused with a message that names the limit, before it is read.
 """
 

@@ -31,6 +31,12 @@ class YamlMap(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+class YamlList(list[Any]):
+    """A sequence that also knows the line each of its items starts on."""
+
+    item_lines: list[int]
+
+
 def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
     """Parse one YAML document; errors raise :class:`InputError` naming file and line.
 
@@ -47,7 +53,11 @@ def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"YAML syntax error: {reason}", file=file, line=line) from None
+        lines = text.splitlines()
+        # The mark may sit past the last line (a bracket never closed).
+        source_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        message = explain_yaml_error(reason, source_line)
+        raise YamlError(message, file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", file=file) from None
     except RecursionError:
@@ -58,6 +68,50 @@ def load_yaml(text: str, *, file: str, first_line: int = 1) -> Any:
         return _Converter(file, first_line).convert(node)
     except RecursionError:
         raise YamlError(_TOO_DEEP, file=file, line=first_line) from None
+
+
+# A field with a value that itself holds ": " (an unquoted colon), as in
+# "summary: Two views: one and the other".
+_UNQUOTED_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:'\"#][^:]*:\s+([^'\"\s].*?:(?:\s.*)?)$")
+
+
+def explain_yaml_error(reason: str, line: str) -> str:
+    """libyaml's complaint in plain words: the usual cause, and what to do about it.
+
+    Students meet a handful of YAML mistakes again and again: a colon inside an unquoted
+    value, a tab used for indentation, a long text continued on a line that is not
+    indented. libyaml names the symptom ("mapping values are not allowed here"); this names
+    the cause, from ``line`` (the text of the line it stopped at), and keeps libyaml's words.
+    """
+    colon = _UNQUOTED_COLON.match(line)
+    if "\t" in line and ("\t" in reason or "tab" in reason or line.lstrip(" ").startswith("\t")):
+        cause = (
+            "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces"
+        )
+    elif "mapping values are not allowed" in reason and colon:
+        value = colon.group(1).strip()
+        cause = (
+            f"an unquoted colon in the value '{value}' (YAML reads 'word: ' as a new field): "
+            f"put the value in double quotes, \"{value}\", or use a '>-' block"
+        )
+    elif "mapping values are not allowed" in reason:
+        cause = (
+            "a ': ' where YAML expects none, usually a colon in an unquoted value: put the "
+            "value in double quotes"
+        )
+    elif "could not find expected ':'" in reason or "simple key" in reason:
+        cause = (
+            "a line that is neither 'field: value' nor indented under the field it continues: "
+            "indent the continued text, or put the value in quotes"
+        )
+    elif "did not find expected key" in reason or "expected <block end>" in reason:
+        cause = (
+            "the indentation changes where YAML expects the next field or list item: line up "
+            "fields of one level, and items of one list, in the same column"
+        )
+    else:
+        return f"YAML syntax error: {reason}"
+    return f"YAML syntax error: {cause} (libyaml: {reason})"
 
 
 _TOO_DEEP = "YAML nested too deeply (hundreds of levels) to read"
@@ -87,7 +141,11 @@ class _Converter:
         if kind is self.mapping_node:
             return self.mapping(node)
         if kind is self.sequence_node:
-            return [self.convert(item) for item in node.value]
+            if node.flow_style:  # [a, b]: on one line, as the simple path reads it
+                return [self.convert(item) for item in node.value]
+            result = YamlList(self.convert(item) for item in node.value)
+            result.item_lines = [self.offset + item.start_mark.line for item in node.value]
+            return result
         return _scalar(node.tag, node.value)
 
     def mapping(self, node: Any) -> YamlMap:

@@ -1,6 +1,6 @@
 """``cybercoop gaps --format json``: the gap report as one JSON document.
 
-Shape (stable; documented in the README)::
+Shape (stable; documented in docs/gaps.md)::
 
     {"title": ..., "manuscript": null | "draft.md",
      "summary": {"error": n, "warning": n, "info": n},

@@ -32,18 +32,88 @@ def cell_style(count: int) -> str:
 def render_gaps(report: GapReport, console: Console) -> None:
     console.print(Text(f"Gaps: {report.title}", style="bold"))
     coverage = report.coverage
-    numbered = _matrix_width(coverage) > console.width
-    console.print(coverage_table(coverage, numbered=numbered))
-    if numbered:
+    chunks = matrix_chunks(coverage, console.width)
+    if chunks is None:  # the section ids fit as headers
+        console.print(coverage_table(coverage))
+    else:
+        for number, chunk in enumerate(chunks, start=1):
+            console.print(
+                coverage_table(
+                    coverage,
+                    numbered=True,
+                    sections=chunk if len(chunks) > 1 else None,
+                    totals=number == len(chunks),
+                )
+            )
         console.print(_legend(coverage))
     console.print(_facets_and_balance(report.coverage))
     render_findings(report.findings, console)
     console.print(summary_line(report))
 
 
-def _matrix_width(coverage: Coverage) -> int:
-    label = max((len(row.label) for row in coverage.sources), default=6)
-    return label + sum(len(s.id) + 3 for s in coverage.sections) + 28
+# A SIMPLE_HEAD table with padding 1 costs three characters a column (two of padding, one of
+# separator) and one for the edge; the matrix's widths are known, so its layout is computed
+# rather than left to rich, which would cut cells with "…" when they do not fit.
+_UNTAGGED_WIDTH = len("untagged")
+_TOTAL_WIDTH = len("total")
+
+
+def _table_width(contents: list[int]) -> int:
+    return sum(contents) + 3 * len(contents) + 1
+
+
+def _label_width(coverage: Coverage) -> int:
+    widths = [len("sources")]
+    for row in coverage.sources:
+        suffix = (
+            " (not in bibliography)"
+            if not row.in_bibliography
+            else ""
+            if row.has_note
+            else " (no note)"
+        )
+        widths.append(len(row.label) + len(suffix))
+    return max(widths)
+
+
+def _cell_width(coverage: Coverage, index: int, header: str) -> int:
+    section = coverage.sections[index]
+    counts = [row.counts[index] for row in coverage.sources]
+    return max(len(header), len(str(len(section.sources))), *(len(str(c)) for c in counts))
+
+
+def _fits(coverage: Coverage, width: int, headers: list[str]) -> bool:
+    cells = [_cell_width(coverage, i, h) for i, h in enumerate(headers)]
+    return _table_width([_label_width(coverage), *cells, _UNTAGGED_WIDTH, _TOTAL_WIDTH]) <= width
+
+
+def matrix_chunks(coverage: Coverage, width: int) -> list[list[int]] | None:
+    """How the coverage matrix is laid out at ``width`` columns.
+
+    ``None`` when one table headed by the section ids fits; otherwise the columns are
+    numbered (a legend names them) and split into as many tables as it takes, each with the
+    source column, so that no section, count or total is cut off. Each list holds the
+    indices of the sections in one table; the untagged and total columns close the last.
+    """
+    if _fits(coverage, width, [s.id for s in coverage.sections]):
+        return None
+    label = _label_width(coverage)
+    closing = [_UNTAGGED_WIDTH, _TOTAL_WIDTH]
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    current_widths: list[int] = []
+    for index in range(len(coverage.sections)):
+        cell = _cell_width(coverage, index, str(index + 1))
+        if current and _table_width([label, *current_widths, cell]) > width:
+            chunks.append(current)
+            current, current_widths = [], []
+        current.append(index)
+        current_widths.append(cell)
+    if current and _table_width([label, *current_widths, *closing]) > width:
+        chunks.append(current)
+        current = []
+    chunks.append(current)
+    return chunks
 
 
 def _legend(coverage: Coverage) -> Text:
@@ -55,34 +125,60 @@ def _legend(coverage: Coverage) -> Text:
     return text
 
 
-def coverage_table(coverage: Coverage, *, numbered: bool = False) -> Table:
-    """Sources by sections; with ``numbered``, columns are headed 1, 2, ... (see the legend)."""
+def coverage_table(
+    coverage: Coverage,
+    *,
+    numbered: bool = False,
+    sections: list[int] | None = None,
+    totals: bool = True,
+) -> Table:
+    """Sources by sections; with ``numbered``, columns are headed 1, 2, ... (see the legend).
+
+    ``sections`` picks the columns (indices) of a matrix split over several tables, and
+    ``totals`` says whether this table ends with the untagged and total columns.
+    """
+    picked = list(range(len(coverage.sections))) if sections is None else sections
+    title = "Coverage: claims per source and section"
+    if sections is not None:
+        title += f" ({_span(picked)})" if picked else " (totals)"
     table = Table(
         box=box.SIMPLE_HEAD,
-        title="Coverage: claims per source and section",
+        title=title,
         title_justify="left",
         show_footer=True,
     )
-    table.add_column("source", footer=Text("sources", style="italic"), no_wrap=True)
-    for number, section in enumerate(coverage.sections, start=1):
-        count = len(section.sources)
-        thin = section.needs_support and count <= 1
+    table.add_column("source", footer=Text("sources", style="italic"))
+    for index in picked:
+        section = coverage.sections[index]
+        sources = len(section.sources)
+        thin = section.needs_support and sources <= 1
         footer = Text(
-            str(count), style="bold red" if thin and not count else "yellow" if thin else ""
+            str(sources), style="bold red" if thin and not sources else "yellow" if thin else ""
         )
-        header = Text(str(number) if numbered else section.id)
-        table.add_column(header, footer=footer, justify="right")
-    table.add_column("untagged", justify="right", style="dim")
-    table.add_column("total", justify="right")
+        header = Text(str(index + 1) if numbered else section.id)
+        table.add_column(header, footer=footer, justify="right", no_wrap=True)
+    if totals:
+        table.add_column("untagged", justify="right", style="dim", no_wrap=True)
+        table.add_column("total", justify="right", no_wrap=True)
     for row in coverage.sources:
         label = Text(row.label)
         if not row.in_bibliography:
             label.append(" (not in bibliography)", style="red")
         elif not row.has_note:
             label.append(" (no note)", style="yellow")
-        cells = [Text(str(c) if c else "·", style=cell_style(c)) for c in row.counts]
-        table.add_row(label, *cells, Text(str(row.untagged or "")), Text(str(row.claims)))
+        cells = [
+            Text(str(c) if c else "·", style=cell_style(c))
+            for c in (row.counts[index] for index in picked)
+        ]
+        if totals:
+            cells += [Text(str(row.untagged or "")), Text(str(row.claims))]
+        table.add_row(label, *cells)
     return table
+
+
+def _span(picked: list[int]) -> str:
+    first, last = picked[0] + 1, picked[-1] + 1
+    return f"section {first}" if first == last else f"sections {first}-{last}"
 
 
 def _facets_and_balance(coverage: Coverage) -> Text:

@@ -1,6 +1,6 @@
 """JSON documents for ``review`` and ``sources``: plain dicts, ready for ``json.dumps``.
 
-The field names are part of the interface (documented in the README); add, never rename.
+The field names are part of the interface (documented in docs/review.md and docs/sources.md); add, never rename.
 """
 
 from __future__ import annotations
@@ -111,6 +111,9 @@ def review_json(report: ReviewReport) -> dict[str, Any]:
             for s in report.suggestions
         ],
         "unused_sources": list(report.unused_sources),
+        "unreadable_notes": [
+            {"key": key, "where": where} for key, where in report.unreadable_notes
+        ],
         "problems": [problem_json(p) for p in report.problems],
         "next_steps": [
             {"kind": n.kind, "subject": n.subject, "message": n.message} for n in report.next_steps

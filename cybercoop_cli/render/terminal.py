@@ -74,19 +74,7 @@ def render_review(report: ReviewReport, console: Console) -> None:
         facets.add_row(facet.id, facet.question, count, str(len(facet.source_keys)))
     console.print(facets)
 
-    sections = Table(box=box.SIMPLE_HEAD, title="Sections", title_justify="left", expand=True)
-    sections.add_column("section", no_wrap=True)
-    sections.add_column("status", no_wrap=True)
-    sections.add_column("claims", justify="right")
-    sections.add_column("sources", ratio=1)
-    for section in report.sections:
-        sections.add_row(
-            Text.assemble((section.id, "bold"), "\n", (section.title, "dim")),
-            _status(section),
-            str(len(section.claims)),
-            _keys(section.source_keys),
-        )
-    console.print(sections)
+    _render_sections(report, console)
 
     console.print(Text("Claims by section", style="italic"))
     for section in report.sections:
@@ -111,45 +99,23 @@ def render_review(report: ReviewReport, console: Console) -> None:
     console.print()
 
     if report.suggestions:
-        table = Table(
-            box=box.SIMPLE_HEAD,
-            title="Untagged claims, with suggested links",
-            title_justify="left",
-            expand=True,
-        )
-        table.add_column("where", no_wrap=True)
-        table.add_column("claim", ratio=1)
-        table.add_column("suggestion", no_wrap=True)
-        rows: dict[tuple[str, int | None, str], list[Text]] = {}
-        for suggestion in report.suggestions:
-            row = rows.setdefault(
-                (suggestion.file, suggestion.claim.line, suggestion.claim.text), []
-            )
-            if suggestion.target:
-                row.append(
-                    Text(
-                        f"{suggestion.kind}: {suggestion.target} ({suggestion.score:g})",
-                        style="green",
-                    )
-                )
-            else:
-                row.append(Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim"))
-        for (file, line, text), hints in list(rows.items())[:MAX_LISTED]:
-            where = f"{file}:{line}" if line else file
-            table.add_row(where, _clip(text, 120), Text("\n").join(hints))
-        console.print(table)
-        if len(rows) > MAX_LISTED:
-            console.print(Padding(_more(len(rows) - MAX_LISTED, "untagged claims"), (0, 0, 0, 2)))
-            console.print()
+        _render_suggestions(report, console)
 
-    if report.unused_sources:
+    unreadable = dict(report.unreadable_notes)
+    missing = [key for key in report.unused_sources if key not in unreadable]
+    if missing:
         console.print(Text("Sources without a note", style="italic"))
-        for key in report.unused_sources[:MAX_LISTED]:
+        for key in missing[:MAX_LISTED]:
             console.print(f"  {escape(key)}", highlight=False)
-        if len(report.unused_sources) > MAX_LISTED:
-            console.print(
-                Padding(_more(len(report.unused_sources) - MAX_LISTED, "sources"), (0, 0, 0, 2))
-            )
+        if len(missing) > MAX_LISTED:
+            console.print(Padding(_more(len(missing) - MAX_LISTED, "sources"), (0, 0, 0, 2)))
+        console.print()
+    if unreadable:
+        console.print(Text("Sources whose note cannot be read (see Problems)", style="italic"))
+        for key, where in list(unreadable.items())[:MAX_LISTED]:
+            console.print(Text.assemble("  ", key, ": fix ", (where, "bold")))
+        if len(unreadable) > MAX_LISTED:
+            console.print(Padding(_more(len(unreadable) - MAX_LISTED, "sources"), (0, 0, 0, 2)))
         console.print()
 
     if report.problems:
@@ -167,6 +133,109 @@ def render_review(report: ReviewReport, console: Console) -> None:
             style="dim",
         )
     )
+
+
+# The status column's widest label, "! single source", and the claim count's heading.
+_STATUS_WIDTH = 15
+_CLAIMS_WIDTH = len("claims")
+# Below this many characters for its text, a claim reads better on lines of its own.
+_MIN_CLAIM_WIDTH = 30
+
+
+def _table_width(contents: Sequence[int]) -> int:
+    """The width of a SIMPLE_HEAD table: each column pads 1 a side and a separator or edge."""
+    return sum(contents) + 3 * len(contents) + 1
+
+
+def _render_sections(report: ReviewReport, console: Console) -> None:
+    """The sections as a table when ids and keys fit whole beside each other, else stacked.
+
+    rich cuts a cell that does not fit with "…"; a key or id cut that way cannot be found
+    again, so the layout is chosen from their widths rather than left to rich.
+    """
+    id_width = max((len(s.id) for s in report.sections), default=len("section"))
+    key_width = max(
+        (len(line) for s in report.sections for line in str(_keys(s.source_keys)).splitlines()),
+        default=1,
+    )
+    needed = _table_width([max(id_width, 7), _STATUS_WIDTH, _CLAIMS_WIDTH, max(key_width, 7)])
+    if needed <= console.width:
+        table = Table(box=box.SIMPLE_HEAD, title="Sections", title_justify="left", expand=True)
+        table.add_column("section")
+        table.add_column("status", no_wrap=True)
+        table.add_column("claims", justify="right", no_wrap=True)
+        table.add_column("sources", no_wrap=True)
+        for section in report.sections:
+            table.add_row(
+                Text.assemble((section.id, "bold"), "\n", (section.title, "dim")),
+                _status(section),
+                str(len(section.claims)),
+                _keys(section.source_keys),
+            )
+        console.print(table)
+        return
+    console.print(Text("Sections", style="italic"))
+    for section in report.sections:
+        claims = len(section.claims)
+        console.print(
+            Padding(
+                Text.assemble(
+                    (section.id, "bold"),
+                    "  ",
+                    _status(section),
+                    f"  {claims} claim{'' if claims == 1 else 's'}",
+                ),
+                (0, 0, 0, 2),
+            )
+        )
+        console.print(Padding(Text(section.title, style="dim"), (0, 0, 0, 4)))
+        if section.source_keys:
+            keys = Text("sources: ", style="dim")
+            keys.append(", ".join(section.source_keys[:6]))
+            if len(section.source_keys) > 6:
+                keys.append(f" … +{len(section.source_keys) - 6:,} more", style="dim")
+            console.print(Padding(keys, (0, 0, 0, 4)))
+    console.print()
+
+
+def _render_suggestions(report: ReviewReport, console: Console) -> None:
+    """Untagged claims with their suggested links: a table when the claims keep room to be
+    read beside ``file:line`` and the suggestions, else one claim after another."""
+    rows: dict[tuple[str, int | None, str], list[Text]] = {}
+    for suggestion in report.suggestions:
+        row = rows.setdefault((suggestion.file, suggestion.claim.line, suggestion.claim.text), [])
+        if suggestion.target:
+            row.append(
+                Text(
+                    f"{suggestion.kind}: {suggestion.target} ({suggestion.score:g})",
+                    style="green",
+                )
+            )
+        else:
+            row.append(Text(f"{suggestion.kind}: no match ({suggestion.score:g})", style="dim"))
+    listed = list(rows.items())[:MAX_LISTED]
+    places = [f"{file}:{line}" if line else file for (file, line, _), _ in listed]
+    where_width = max(len(place) for place in places)
+    hint_width = max(len(hint.plain) for _, hints in listed for hint in hints)
+    title = "Untagged claims, with suggested links"
+    if _table_width([where_width, _MIN_CLAIM_WIDTH, hint_width]) <= console.width:
+        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", expand=True)
+        table.add_column("where", no_wrap=True)
+        table.add_column("claim")
+        table.add_column("suggestion", no_wrap=True)
+        for place, ((_, _, text), hints) in zip(places, listed, strict=True):
+            table.add_row(place, _clip(text, 120), Text("\n").join(hints))
+        console.print(table)
+    else:
+        console.print(Text(title, style="italic"))
+        for place, ((_, _, text), hints) in zip(places, listed, strict=True):
+            console.print(Padding(Text(place, style="bold"), (0, 0, 0, 2)))
+            console.print(Padding(Text(_clip(text, 240)), (0, 0, 0, 4)))
+            console.print(Padding(Text("; ").join(hints), (0, 0, 0, 4)))
+        console.print()
+    if len(rows) > MAX_LISTED:
+        console.print(Padding(_more(len(rows) - MAX_LISTED, "untagged claims"), (0, 0, 0, 2)))
+        console.print()
 
 
 def render_problems(

@@ -107,8 +107,23 @@ def slug(text: str, taken: Sequence[str] = ()) -> str:
     return candidate
 
 
+def _is_id_before_equals(head: str) -> bool:
+    """Whether ``head`` (the text before '=') is an id, not the start of a title.
+
+    ``intro=Introduction`` and ``intro = Introduction`` name an id; in ``E = mc2 in law``
+    the '=' belongs to the title. With spaces around '=' the id must look like one a
+    person types (and ``slug`` makes): lower case, more than one character.
+    """
+    ident = head.strip()
+    if not _ID.match(ident):
+        return False
+    if ident == head:  # no spaces: 'E=mc2' is an id, as it always was
+        return True
+    return len(ident) > 1 and ident == ident.lower()
+
+
 def parse_items(values: Sequence[str], what: str) -> tuple[Item, ...]:
-    """``ID=TEXT`` (no spaces around ``=``) or just ``TEXT`` (the id is made from it).
+    """``ID=TEXT`` or ``ID = TEXT``, or just ``TEXT`` (the id is made from it).
 
     A section with the id ``conclusion`` needs no sources of its own (it argues from the
     others), as in the shipped example; the review file says so and can be edited.
@@ -116,8 +131,8 @@ def parse_items(values: Sequence[str], what: str) -> tuple[Item, ...]:
     items: list[Item] = []
     for raw in values:
         head, sep, tail = raw.partition("=")
-        if sep and _ID.match(head) and tail.strip() and not tail[0].isspace():
-            ident, text = head, " ".join(tail.split())
+        if sep and _is_id_before_equals(head) and tail.strip():
+            ident, text = head.strip(), " ".join(tail.split())
         elif raw.strip():
             text = " ".join(raw.split())
             ident = slug(text, [i.id for i in items])

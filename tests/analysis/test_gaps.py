@@ -341,10 +341,9 @@ def test_example_acceptance(example_project: Path) -> None:
         "sekati2022assessing",
     }
     assert not by_kind(found, "duplicate-doi") and not by_kind(found, "duplicate-work")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- BEGIN gaps -->")[1].split("<!-- END gaps -->")[0]
+    block = (REPO / "docs" / "gaps.md").read_text(encoding="utf-8")
     for kind in KINDS:
-        assert f"`{kind.id}`" in block, f"finding kind {kind.id} is not documented in README"
+        assert f"`{kind.id}`" in block, f"finding kind {kind.id} is not in docs/gaps.md"
 
 
 def test_example_with_its_manuscript(example_project: Path) -> None:
@@ -360,3 +359,34 @@ def test_example_with_its_manuscript(example_project: Path) -> None:
     found = find_gaps(project, manuscript=use, today=TODAY).findings
     assert not by_kind(found, "claim-source-uncited")
     assert not by_kind(found, "cited-outside-claims")
+
+
+def test_a_note_that_cannot_be_read_is_named_not_called_missing(example_project: Path) -> None:
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("tags: [", "tags: x: ["), "utf-8")
+    report = find_gaps(load_project(example_project), today=TODAY)
+    [unused] = [f for f in report.findings if f.kind == "source-unused"]
+    assert unused.source == "sekati2022assessing"
+    assert (unused.file, unused.line) == ("notes/sekati2022assessing.md", 3)
+    assert "cannot be read" in unused.message and "Fix the note" in unused.message
+    assert "Write notes/" not in unused.message
+
+
+@pytest.mark.parametrize(
+    ("stance", "claims", "said", "nothing"),
+    [
+        (Stance.SUPPORTS, 1, "its only claim supports it", "nothing contests or qualifies"),
+        (Stance.QUALIFIES, 1, "its only claim qualifies it", "nothing supports or contests"),
+        (Stance.QUALIFIES, 2, "both its claims qualify it", "nothing supports or contests"),
+        (Stance.CONTESTS, 3, "all 3 of its claims contest it", "nothing supports or qualifies"),
+    ],
+)
+def test_one_stance_wording_agrees_with_itself(
+    stance: Stance, claims: int, said: str, nothing: str
+) -> None:
+    from cybercoop_cli.analysis.gaps import one_stance_text
+
+    text = one_stance_text(stance, claims)
+    assert text.startswith(f"{said}; {nothing} the point.")
+    assert f"stance '{stance.value}'" not in text  # never asks for the stance it has
+    assert "qualifie " not in text and "qualifie it" not in text

@@ -43,3 +43,16 @@ def test_source_without_note_is_unused_and_next_step(example_project: Path) -> N
     report = summarize(load_project(example_project))
     assert report.unused_sources == ("chang2020legislative",)
     assert any(step.kind == "write-notes" for step in report.next_steps)
+
+
+def test_a_note_that_cannot_be_read_is_not_a_missing_note(example_project: Path) -> None:
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("tags: [", "tags: x: ["), "utf-8")
+    (example_project / "references" / "extra.bib").write_text(
+        "@misc{nonote2020, title = {No note}, year = 2020}\n", encoding="utf-8"
+    )
+    report = summarize(load_project(example_project))
+    assert report.unreadable_notes == (("sekati2022assessing", "notes/sekati2022assessing.md:3"),)
+    steps = " ".join(step.message for step in report.next_steps)
+    assert "note new nonote2020" in steps and "note new sekati2022assessing" not in steps
+    assert "Write notes for 1 source(s)" in steps

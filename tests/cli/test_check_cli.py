@@ -143,3 +143,21 @@ def test_help_documents_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--bib", "--format", "--fail-on", "--project"):
         assert option in result.stdout
+
+
+def test_input_errors_are_reported_and_outrank_findings(
+    example_project: Path, tmp_path: Path
+) -> None:
+    bib = example_project / "references" / "cybercrime-cooperation.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@article{late,\n  title = {Never closed,\n",
+        encoding="utf-8",
+    )
+    in_review = runner.invoke(app, ["check", "-p", str(example_project)])
+    with_bib = runner.invoke(
+        app, ["check", str(example_project / "manuscript" / "draft.md"), "--bib", str(bib)]
+    )
+    for result in (in_review, with_bib):
+        assert result.exit_code == ExitCode.INPUT, result.output
+        assert "cybercrime-cooperation.bib:" in result.stderr and "error:" in result.stderr
+        assert "name-mismatch" in result.stdout  # the findings are still reported

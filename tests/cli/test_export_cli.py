@@ -161,3 +161,55 @@ def test_docx_is_a_valid_word_package(example_project: Path) -> None:
 
         minidom.parse(io.BytesIO(package.read("word/document.xml")))
         minidom.parse(io.BytesIO(package.read("word/styles.xml")))
+
+
+def break_note(project: Path) -> None:
+    """One unquoted colon in a note's summary: the note cannot be read."""
+    note = project / "notes" / "sekati2022assessing.md"
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text.replace(
+            "annotation:\n  summary: >-\n", "annotation:\n  summary: Two tools: one\n  x: >-\n"
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_broken_note_is_named_and_exits_3_with_the_rest_written(example_project: Path) -> None:
+    break_note(example_project)
+    out = example_project / "annotated.md"
+    result = export(example_project, "-o", str(out))
+    assert result.exit_code == ExitCode.INPUT, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: notes/sekati2022assessing.md:5: YAML syntax error:")
+    assert "unquoted colon" in lines[0] and "double quotes" in lines[0]
+    written = out.read_text(encoding="utf-8")  # everything that could be read is there
+    assert "Sekati" in written and "Budapest" in written
+
+
+def test_a_bib_syntax_error_is_named_and_exits_3(example_project: Path) -> None:
+    bib = example_project / "references" / "cybercrime-cooperation.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8") + "\n@article{late,\n  title = {Never closed,\n",
+        encoding="utf-8",
+    )
+    result = export(example_project)
+    assert result.exit_code == ExitCode.INPUT
+    assert "error: references/cybercrime-cooperation.bib:" in result.stderr
+    assert "Wicki-Birchler" in result.stdout  # the bibliography is still written
+
+
+def test_quiet_hides_warnings_but_never_errors(example_project: Path) -> None:
+    break_note(example_project)
+    (example_project / "notes" / "amoo2024legal.md").write_text(
+        (example_project / "notes" / "amoo2024legal.md")
+        .read_text(encoding="utf-8")
+        .replace("key: amoo2024legal\n", "key: amoo2024legal\ncolour: blue\n"),
+        encoding="utf-8",
+    )
+    loud = export(example_project)
+    quiet = export(example_project, "--quiet")
+    assert "warning: notes/amoo2024legal.md" in loud.stderr
+    assert "warning:" not in quiet.stderr and "error: notes/sekati2022assessing.md" in quiet.stderr
+    assert loud.exit_code == quiet.exit_code == ExitCode.INPUT

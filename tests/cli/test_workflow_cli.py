@@ -19,6 +19,11 @@ from cybercoop_cli.errors import ExitCode
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "workflow"
 runner = CliRunner()
+# The installed command: beside this Python (a virtual environment run without activating
+# it, as the README's set-up does), else on PATH.
+CYBERCOOP = shutil.which("cybercoop", path=str(Path(sys.executable).parent)) or shutil.which(
+    "cybercoop"
+)
 
 
 def _init(folder: Path) -> None:
@@ -208,13 +213,20 @@ def test_install_completion(shell: str, installed: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    shutil.which("bash") is None or shutil.which("cybercoop") is None,
+    shutil.which("bash") is None or CYBERCOOP is None,
     reason="needs bash and the installed cybercoop command",
 )
 def test_installed_bash_completion_completes_keys(example_project: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    assert CYBERCOOP is not None
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+        # the completion script calls 'cybercoop' by name
+        "PATH": f"{Path(CYBERCOOP).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     subprocess.run(
-        ["cybercoop", "--install-completion", "bash"], env=env, check=True, capture_output=True
+        [CYBERCOOP, "--install-completion", "bash"], env=env, check=True, capture_output=True
     )
     script = (
         "source ~/.bash_completions/cybercoop.sh\n"

@@ -253,3 +253,38 @@ def general_path_only() -> Iterator[None]:
         yield
     finally:
         notes_module.quick_note = original
+
+
+BARE_CLAIMS = """---
+key: smith2020
+annotation:
+  summary: A study.
+claims:
+  - text: A tagged claim.
+    sections: [intro]
+  - A bare sentence, untagged.
+  - Another bare sentence.
+---
+"""
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        BARE_CLAIMS,  # the common shape
+        BARE_CLAIMS.replace("summary: A study.", 'summary: "A\\tstudy."'),  # libyaml only
+    ],
+    ids=["common", "unusual"],
+)
+@pytest.mark.parametrize("general_only", [False, True])
+def test_a_bare_sentence_claim_has_its_own_line(variant: str, general_only: bool) -> None:
+    with general_path_only() if general_only else contextlib.nullcontext():
+        parsed = parse_note(variant, "n.md", is_markdown=True)
+    assert parsed is not None
+    note, problems = parsed
+    assert not problems
+    assert [(c.text, c.line) for c in note.claims] == [
+        ("A tagged claim.", 6),
+        ("A bare sentence, untagged.", 8),
+        ("Another bare sentence.", 9),
+    ]

@@ -73,7 +73,7 @@ def test_the_common_shape_takes_the_quick_path() -> None:
     note, problems = quick
     assert problems == []
     assert note.tags == ("bench", "treaty-law")
-    assert [claim.line for claim in note.claims] == [9, 8, 16]
+    assert [claim.line for claim in note.claims] == [9, 15, 16]  # a bare sentence has its own line
     assert note.claims[0].sections == ("implementation", "reforms")
     assert note.claims[0].facets == ("effectiveness", "cost")
 

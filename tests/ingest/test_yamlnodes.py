@@ -69,3 +69,34 @@ def test_very_deep_nesting_is_a_yaml_error_not_a_crash(text: str) -> None:
     with pytest.raises(YamlError, match=r"nested too deeply|maximum nesting depth") as info:
         load_yaml(text, file="deep.yaml", first_line=2)
     assert info.value.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "cause"),
+    [
+        ("key: a\nsummary: Two views: one\n", 2, "an unquoted colon in the value 'Two views: one'"),
+        ("key: a\nclaims:\n  - text: It: works\n", 3, "an unquoted colon in the value 'It: works'"),
+        ("key: a\nannotation:\n\tsummary: x\n", 3, "a tab in the indentation"),
+        (
+            "key: a\nannotation:\n  summary: long\ntext here\n  evaluation: x\n",
+            5,
+            "neither 'field: value' nor indented",
+        ),
+    ],
+)
+def test_yaml_errors_name_the_usual_cause_and_the_fix(text: str, line: int, cause: str) -> None:
+    from cybercoop_cli.errors import InputError
+    from cybercoop_cli.ingest.yamlnodes import load_yaml as load_general
+
+    with pytest.raises(InputError) as caught:
+        load_general(text, file="n.md")
+    assert caught.value.line == line
+    assert cause in caught.value.message and "(libyaml: " in caught.value.message
+
+
+def test_an_unexplained_yaml_error_keeps_libyaml_words() -> None:
+    from cybercoop_cli.ingest.yamlnodes import explain_yaml_error
+
+    assert explain_yaml_error("found undefined alias", "x: *a") == (
+        "YAML syntax error: found undefined alias"
+    )

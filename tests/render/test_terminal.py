@@ -13,6 +13,6 @@ from cybercoop_cli.render.terminal import render_review
 
 def test_review_dashboard_golden(example_project: Path, golden: Any) -> None:
     buffer = io.StringIO()
-    console = Console(width=100, file=buffer, color_system=None, highlight=False)
+    console = Console(width=80, file=buffer, color_system=None, highlight=False)
     render_review(summarize(load_project(example_project)), console)
     golden("review-dashboard.txt", buffer.getvalue())

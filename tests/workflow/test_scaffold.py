@@ -85,3 +85,15 @@ def test_items_and_slugs() -> None:
     # an '=' inside a title that is not an id prefix stays in the text
     (item,) = parse_items(["E = mc2 in law"], "section")
     assert item.text == "E = mc2 in law"
+
+
+def test_an_id_with_spaces_around_the_equals_sign_is_read_as_an_id() -> None:
+    items = parse_items(
+        ["intro = Introduction", "framework  =  1. The legal framework", "Cost = benefit"],
+        "section",
+    )
+    assert [(i.id, i.text) for i in items] == [
+        ("intro", "Introduction"),
+        ("framework", "1. The legal framework"),
+        ("cost-benefit", "Cost = benefit"),  # a capitalised word before '=' starts a title
+    ]
