@@ -139,6 +139,7 @@ def main() -> int:
     )
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument("--json", type=Path, help="write every difference here")
+    parser.add_argument("--workers", type=int, default=2, help="files compared at once")
     args = parser.parse_args()
     files = corpus_files(args.corpus)
     if args.max_bytes:
@@ -151,20 +152,28 @@ def main() -> int:
     started = time.perf_counter()
     for style_short in args.styles.split(","):
         style_name = STYLES.get(style_short, style_short)
-        for path in files:
-            name = str(path.relative_to(args.corpus))
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(path: Path, style_name: str = style_name) -> tuple[Path, Any]:
             try:
-                agree, compared, diffs, one_sided = compare_file(path, style_name, args.slice)
+                return path, compare_file(path, style_name, args.slice)
             except ExternalToolError as exc:
-                skipped.append(f"{style_short} {name}: {exc}")
-                continue
-            totals[style_short][0] += agree
-            totals[style_short][1] += compared
-            totals[style_short][2] += one_sided
-            for key, ours, theirs in diffs:
-                all_diffs[style_short].append(
-                    {"file": name, "key": key, "cybercoop": ours, "pandoc": theirs}
-                )
+                return path, exc
+
+        with ThreadPoolExecutor(max_workers=args.workers) as pool:
+            for path, outcome in pool.map(one, files):
+                name = str(path.relative_to(args.corpus))
+                if isinstance(outcome, ExternalToolError):
+                    skipped.append(f"{style_short} {name}: {outcome}")
+                    continue
+                agree, compared, diffs, one_sided = outcome
+                totals[style_short][0] += agree
+                totals[style_short][1] += compared
+                totals[style_short][2] += one_sided
+                for key, ours, theirs in diffs:
+                    all_diffs[style_short].append(
+                        {"file": name, "key": key, "cybercoop": ours, "pandoc": theirs}
+                    )
         agree, compared, one_sided = totals[style_short]
         share = 100.0 * agree / compared if compared else 100.0
         print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -115,6 +116,8 @@ def build_document(
             "c": f"{HEADING}: {report.title}" if report.title else HEADING,
         },
     }
+    if fmt is ExportFormat.latex:
+        meta.update(_unicode_fonts(blocks))
     if fmt is ExportFormat.html:
         meta["header-includes"] = {
             "t": "MetaList",
@@ -217,6 +220,27 @@ def _plain_blocks(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     if row:
         out.insert(0, {"t": "Para", "c": row})
     return out
+
+
+# Fonts for xelatex and lualatex (pandoc's LaTeX template loads fontspec and xeCJK for them
+# and ignores these under pdflatex, which keeps its own fonts for Latin text): Chinese,
+# Japanese and Korean need a CJK font, other scripts and symbols (Cyrillic, box drawing,
+# superscript digits) a font that has them. Both families ship with TeX Live.
+CJK_FONT = "Noto Serif CJK SC"
+UNICODE_FONT = "DejaVu Serif"
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_BEYOND_LATIN = re.compile(r"[^\u0000-\u024f\u2000-\u206f\u20ac]")
+
+
+def _unicode_fonts(blocks: Sequence[dict[str, Any] | None]) -> dict[str, Any]:
+    """Font settings for text pdflatex cannot typeset; none for Latin text."""
+    text = json.dumps([b for b in blocks if b is not None], ensure_ascii=False)
+    meta: dict[str, Any] = {}
+    if _CJK.search(text):
+        meta["CJKmainfont"] = {"t": "MetaString", "c": CJK_FONT}
+    if _BEYOND_LATIN.search(_CJK.sub("", text)):
+        meta["mainfont"] = {"t": "MetaString", "c": UNICODE_FONT}
+    return meta
 
 
 def _header(level: int, text: str, ident: str) -> dict[str, Any]:

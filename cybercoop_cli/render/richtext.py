@@ -162,7 +162,10 @@ class _Reader:
             self.pos = match.end()
             inner = finish(self.read("}"))
             return span([{"t": _SWITCHES[match.group(1)], "c": inner}])
-        return span(finish(self.read("}")))
+        inner = finish(self.read("}"))
+        if len(inner) == 1 and inner[0]["t"] == "Span" and inner[0]["c"][0] == ["", [], []]:
+            return inner[0]  # {{Word}}: one protection, as pandoc reads it
+        return span(inner)
 
     def _argument(self) -> list[Inline]:
         """One command argument: a braced group's content, or the next character."""

@@ -203,3 +203,42 @@ def test_csl_json_titles_are_as_written(bib: Path) -> None:
 def test_short_style_names(short: str) -> None:
     style = resolve_style(short)
     assert style.path.stem == {"vancouver": "nlm-citation-sequence"}.get(short, SHORT_NAMES[short])
+
+
+UNICODE_BIB = r"""
+@book{zh, author = {王, 小明}, title = {网络犯罪的国际合作}, publisher = {法律出版社}, year = {2020}}
+@book{ru, author = {Иванов, Иван}, title = {Киберпреступность ─ обзор}, publisher = {Наука}, year = {2019}}
+@book{latin, author = {Doe, Jane}, title = {Plain Latin Title}, publisher = {P}, year = {2018}}
+"""
+
+
+def test_latex_sets_fonts_for_chinese_cyrillic_and_symbols(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    bib = tmp_path / "u.bib"
+    bib.write_text(UNICODE_BIB, encoding="utf-8")
+    notes = {"ru": "Note with ⁵⁶ typed in it."}
+    tex = render_annotated(report(bib, notes), resolve_style("apa"), ExportFormat.latex).decode()
+    assert "xeCJK" in tex and "Noto Serif CJK SC" in tex and "DejaVu Serif" in tex
+    assert "网络犯罪的国际合作" in tex and "Киберпреступность" in tex
+    latin = tmp_path / "l.bib"
+    latin.write_text(
+        UNICODE_BIB.split("\n@book{latin")[0].split("@book{zh")[0]
+        + "@book{latin"
+        + UNICODE_BIB.split("@book{latin")[1],
+        encoding="utf-8",
+    )
+    plain = render_annotated(report(latin), resolve_style("apa"), ExportFormat.latex).decode()
+    assert "Noto Serif CJK SC" not in plain and "DejaVu Serif" not in plain
+    if shutil.which("xelatex") is None:
+        pytest.skip("xelatex is not installed")
+    (tmp_path / "doc.tex").write_text(tex, encoding="utf-8")
+    done = subprocess.run(
+        ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
