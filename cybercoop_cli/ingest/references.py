@@ -287,8 +287,8 @@ def parse_reference(text: str, line: int = 0) -> ReferenceEntry | None:
     label = _LABEL.match(text)
     if label and _label_ok(text):
         text = text[label.end() :]
-    if not text:
-        return None
+    if " " not in text:
+        return None  # one token ("ref-blume2018", a bare URL) is not an entry
     window = text[: min(len(text), 1_500)]
     confident = True
     year_match = _YEAR_AFTER_AUTHORS.search(window)
@@ -408,13 +408,37 @@ def _split_authors(head: str) -> list[Person]:
     parts = [p for p in parts if p and p.lower() not in {"and", "et al", "al"}]
     groups: list[list[str]] = []
     for part in parts:
-        if groups and _belongs_to_previous(groups[-1], part):
+        if len(groups) == 1 and len(groups[0]) == 1 and _given_names(groups[0][0], part):
+            groups[0].append(part)  # Chicago: "Aron, Arthur, Elaine N Aron, and ..."
+        elif groups and _belongs_to_previous(groups[-1], part):
             groups[-1].append(part)
         elif groups and not _name_shaped(part, groups):
             break  # the names have ended: a journal, a title or a place follows
         else:
             groups.append([part])
     return [p for p in (_person_from_group(g) for g in groups) if p is not None]
+
+
+def _given_names(surname: str, part: str) -> bool:
+    """Is ``part`` the given names of the first author, written "Surname, Given Names"?
+
+    Only the first author of a list is inverted in Chicago and MLA ("Barbone, Jordan
+    Mark, and Jan Marvin Garbuszus"), so a bare surname followed by capitalised words
+    ("Arthur", "Jordan Mark", "Sonia A") is one person.
+    """
+    if len(surname.split()) > 1 and not _is_particle_surname(surname):
+        return False
+    words = part.split()
+    if not 1 <= len(words) <= 3 or any(w.lower() in _PARTICLES for w in words):
+        return False
+    if _INITIALS_ONLY.fullmatch(words[0]) or (len(words[0]) > 1 and words[0].isupper()):
+        return False  # "H-P Piepho", "UNICEF": a name of its own
+    return all(
+        re.fullmatch(r"[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)?", w)
+        or _INITIALS_ONLY.fullmatch(w)
+        or _GLUED_INITIALS.fullmatch(w)
+        for w in words
+    )
 
 
 def _name_shaped(part: str, groups: list[list[str]]) -> bool:
@@ -446,6 +470,9 @@ def _belongs_to_previous(group: list[str], part: str) -> bool:
     """Is ``part`` the given names (or suffix) of the surname that ``group`` holds?"""
     if part.lower().rstrip(".") in {s.rstrip(".") for s in _SUFFIXES}:
         return True
+    words = part.split()
+    if len(words) > 1 and words[-1].lower().rstrip(".") in {s.rstrip(".") for s in _SUFFIXES}:
+        part = " ".join(words[:-1])  # "W. R. Jr.": the initials, then a suffix
     if len(group) != 1:
         return False
     previous = group[0]
@@ -467,7 +494,8 @@ def _belongs_to_previous(group: list[str], part: str) -> bool:
     ):
         return True
     given = [w for w in words if not _INITIALS_ONLY.fullmatch(w)]
-    return 1 <= len(words) <= 3 and len(given) == 1 and len(words) >= 2
+    # "Daniel M." is given names; "H-P Piepho" (initials first) is a name of its own
+    return 2 <= len(words) <= 3 and given == words[:1]
 
 
 def _is_particle_surname(name: str) -> bool:

@@ -188,6 +188,18 @@ def test_line_break_hyphens() -> None:
             ("Barnett", "Anderson", "Broglio", "Kuo"),
             "1997",
         ),
+        # Chicago author-date (pandoc's chicago-author-date): only the first name inverted
+        (
+            "Aron, Arthur, Elaine N Aron, and Danny Smollan. 1992. Inclusion of other.",
+            ("Aron", "Aron", "Smollan"),
+            "1992",
+        ),
+        (
+            "Barbone, Jordan Mark, and Jan Marvin Garbuszus. 2023. Openxlsx2.",
+            ("Barbone", "Garbuszus"),
+            "2023",
+        ),
+        ("Kozak, Marcin, and H-P Piepho. 2018. What's normal anyway?", ("Kozak", "Piepho"), "2018"),
         # Vancouver, Nature, physics: the year comes late
         ("Smith J, Jones KL. A study of things. Lancet. 2010;5:1-3.", ("Smith", "Jones"), "2010"),
         (
