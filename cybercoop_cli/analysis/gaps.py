@@ -655,7 +655,7 @@ def manuscript_use(path: Path, project: Project) -> ManuscriptUse:
     sections = [match_heading(text) for _, text in headings]
     starts = [start for start, _ in headings]
     citations = []
-    found = find_citations(manuscript.body)
+    found = find_citations(manuscript.body, emphasis=manuscript.emphasis)
     for match in resolve(found, project.sources):
         if match.key is None or match.grade not in (Grade.EXACT, Grade.NEAR):
             continue

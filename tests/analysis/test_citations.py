@@ -142,13 +142,14 @@ def test_latex_cite_commands() -> None:
     )
     assert keys(text) == [
         (P, "a", "", "", False),
-        (P, "b", "see", "p.~4", False),
+        (P, "b", "see", "p. 4", False),
         (N, "c", "", "", False),
         (N, "d", "", "", False),
         (P, "e", "", "", False),
         (N, "f", "", "", False),
         (P, "g", "", "12", False),
         (N, "h", "", "", False),
+        ("nocite", "i", "", "", False),
     ]
 
 
