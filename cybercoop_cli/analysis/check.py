@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from cybercoop_cli.analysis.citations import STOPWORDS, find_citations, looks_like_publisher
+from cybercoop_cli.analysis.citations import STOPWORDS, doubtful, find_citations
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -37,7 +37,8 @@ KINDS: dict[str, tuple[Severity, str]] = {
     ),
     "uncited-claim": (
         Severity.WARNING,
-        "a sentence that states a figure, a dated event or 'studies show' and cites nothing",
+        "a paragraph, or a sentence of a paragraph that cites, that states a figure, a dated "
+        "event or 'studies show' and cites nothing",
     ),
     "quote-without-page": (Severity.WARNING, "a direct quotation without a page or locator"),
     "quote-mismatch": (
@@ -134,8 +135,9 @@ def _check(
     matches = [
         match
         for match in resolve(citations, sources)
-        # "(Addison-Wesley, 2002)" after a book's title is where it was published.
-        if match.grade is not Grade.NONE or not looks_like_publisher(match.citation)
+        # "(Addison-Wesley, 2002)" after a book's title is where it was published; an
+        # emphasised title with a year that names no source is a title.
+        if match.grade is not Grade.NONE or not doubtful(match.citation)
     ]
     checker = _Checker(manuscript, sources, notes, matches, cite_all=cite_all)
     stages = (
@@ -355,38 +357,48 @@ class _Checker:
 
     # ----------------------------------------------------------------- claims
     def uncited_claims(self) -> None:
-        """Sentences that state a figure, a date or "studies show" and cite nothing.
+        """Statements of a figure, a date or "studies show" that cite nothing.
 
-        Judged sentence by sentence: a paragraph that cites one source can still hold an
-        uncited statistic. A sentence that goes on about the work cited just before it
-        ("Chang (2020) surveyed 300 firms. They found that 45% ...") is covered by it.
+        A paragraph that cites nothing gets one finding, at its first such statement. In a
+        paragraph that cites, each sentence is judged on its own: citing one source does
+        not cover an uncited statistic two sentences on. A sentence that goes on about the
+        work cited just before it ("Chang (2020) surveyed 300 firms. They found that 45%
+        ...") is covered by that citation.
         """
         m = self.manuscript
         text = m.text
         cited_at = sorted(match.citation.start for match in self.in_text)
         for block in m.blocks:
-            if block.heading or _claim_signal(text, block.start, block.end) is None:
+            if block.heading:
+                continue
+            found = _claim_signal(text, block.start, block.end)
+            if found is None:
+                continue
+            index = bisect_left(cited_at, block.start)
+            if index == len(cited_at) or cited_at[index] >= block.end:
+                self._uncited_claim(found, "paragraph")
                 continue
             previous_cited = False
             for s_start, s_end in _sentences(text, block.start, block.end):
-                index = bisect_left(cited_at, s_start)
+                index = bisect_left(cited_at, s_start, index)
                 cited = index < len(cited_at) and cited_at[index] < s_end
                 if not cited and previous_cited and _refers_back(text, s_start, s_end):
                     cited = True
                 previous_cited = cited
-                if cited:
-                    continue
-                found = _claim_signal(text, s_start, s_end)
-                if found is None:
-                    continue
-                start, end, what = found
-                self.add(
-                    "uncited-claim",
-                    f"this sentence states {what} ('{' '.join(text[start:end].split())}') "
-                    "and cites no source",
-                    start,
-                    end,
-                )
+                if not cited:
+                    found = _claim_signal(text, s_start, s_end)
+                    if found is not None:
+                        self._uncited_claim(found, "sentence")
+
+    def _uncited_claim(self, found: tuple[int, int, str], where: str) -> None:
+        start, end, what = found
+        written = " ".join(self.manuscript.text[start:end].split())
+        self.add(
+            "uncited-claim",
+            f"this {where} states {what} ('{written}') and cites no source",
+            start,
+            end,
+        )
 
     # ----------------------------------------------------------------- quotes
     def quotes(self) -> None:

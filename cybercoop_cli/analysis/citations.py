@@ -46,7 +46,8 @@ class Citation:
     written, initials dropped), ``year`` (``"2020"``, ``"2023a"``, ``"n.d."``, ``"in press"``)
     and ``et_al``. ``start``/``end`` are offsets in the text given to :func:`find_citations`.
     ``alias`` is an abbreviation the citation introduces (``World Health Organization
-    [WHO]``), used by later citations (``WHO, 2020``).
+    [WHO]``), used by later citations (``WHO, 2020``). ``titled`` says the names were
+    emphasised, as a title is (``\\emph{Neural Kalman Filtering} (2021)``).
     """
 
     text: str
@@ -62,6 +63,7 @@ class Citation:
     alias: str = ""
     group: int = 0
     suppress_author: bool = False
+    titled: bool = False  # the "names" were an emphasised title: see :func:`doubtful`
 
     @property
     def is_keyed(self) -> bool:
@@ -176,11 +178,18 @@ _PUBLISHER_WORDS = frozenset(
 )
 
 
-def looks_like_publisher(citation: Citation) -> bool:
-    """Is this author-date "citation" a publication note: ``(Addison-Wesley, 2002)``,
-    ``(MIT Press, 2010)``? Only worth asking of one that matches no source."""
+def doubtful(citation: Citation) -> bool:
+    """Is this author-date "citation" likely no citation at all, unless a source fits it?
+
+    A publication note (``Title (Addison-Wesley, 2002)``, ``(MIT Press, 2010)``) or an
+    emphasised title with a year (``\\emph{Neural Kalman Filtering} (2021)``). A work
+    with no author is cited by its title in italics, so a title that matches a source is
+    a citation; one that matches none is taken for what it looks like.
+    """
     if citation.key or citation.et_al or not citation.authors:
         return False
+    if citation.titled:
+        return True
     words = " ".join(citation.authors).split()
     if words[-1].lower() in _PUBLISHER_WORDS:
         return True
@@ -546,18 +555,14 @@ class _Finder:
                 semicolon = text.find(";", item_start, close_at)
                 item_end = close_at if semicolon < 0 else semicolon
                 item = self.parse_item(item_start, item_end)
-                if (
-                    item is not None
-                    and item.names is not None
-                    and self.emphasis
-                    and self.emphasised(item.names_start, item.years[0][1])
-                ):
-                    item = None  # "(\\emph{Nature}, 2020)": a title, not a name
                 if item is not None:
                     if item.years_only and first:
                         self.narrative(item, open_at, close_at, group)
                     elif item.names is not None:
-                        self.parenthetical(item, group)
+                        titled = bool(self.emphasis) and self.emphasised(
+                            item.names_start, item.years[0][1]
+                        )
+                        self.parenthetical(item, group, titled=titled)
                 first = False
                 item_start = item_end + 1
 
@@ -579,7 +584,7 @@ class _Finder:
         at, item = known
         return None if item is None else _shifted(item, start - at)
 
-    def parenthetical(self, item: _Item, group: int) -> None:
+    def parenthetical(self, item: _Item, group: int, *, titled: bool = False) -> None:
         assert item.names is not None
         written = " ".join(self.text[item.start : item.end].split())
         for year, _, _ in item.years:
@@ -596,6 +601,7 @@ class _Finder:
                     prefix=item.prefix,
                     alias=item.names.alias,
                     group=group,
+                    titled=titled,
                 )
             )
 
@@ -625,8 +631,7 @@ class _Finder:
         if len(names.authors) == 1 and not names.et_al and first_author.lower() in PARTICLES:
             return
         start = tokens[names.start_token].start
-        if self.emphasis and self.emphasised(start, open_at):
-            return  # "\\emph{Neural Kalman Filtering} (2021)": a title, not a name
+        titled = bool(self.emphasis) and self.emphasised(start, open_at)
         written = " ".join(text[start : close_at + 1].split())
         for year, _, _ in item.years:
             self.add(
@@ -641,6 +646,7 @@ class _Finder:
                     locator=item.locator,
                     alias=names.alias,
                     group=group,
+                    titled=titled,
                 )
             )
 
@@ -827,7 +833,7 @@ def find_citations(
     """Every in-text citation in ``text`` (clean text), in order of position.
 
     ``emphasis`` are the spans of the text that were emphasised (``Manuscript.emphasis``):
-    titles, so names read there are no authors. ``memo=False`` parses every bracket item
+    titles, so citations whose names are there are marked ``titled``. ``memo=False`` parses every bracket item
     afresh instead of reusing the parse of the same item text met before: slower, the
     same result (the tests compare them).
     """

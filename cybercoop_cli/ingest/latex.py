@@ -293,8 +293,9 @@ def escape_latex(text: str) -> str:
 
 # natbib, biblatex and apacite citation commands (\cite, \citep, \citeA, \citeNP, \Textcite,
 # \parencites, \fullcite, \shortciteA, \nocite ...): the name, then an optional star.
+# Not pandoc's \citeproc{ref-key}{Smith, 2020}: a link around a citation already written.
 _CITE_NAMES = (
-    r"[Cc]ite[A-Za-z]*|[Pp]arencites?|[Tt]extcites?|[Aa]utocites?|[Ss]martcites?"
+    r"[Cc]ite(?!proc)[A-Za-z]*|[Pp]arencites?|[Tt]extcites?|[Aa]utocites?|[Ss]martcites?"
     r"|[Ff]ootcites?|[Ff]ootcitetexts?|[Ss]upercites?|[Ff]ullcite[A-Za-z]*|[Ff]ootfullcite"
     r"|[Ss]hortcite[A-Za-z]*|nocite"
 )
