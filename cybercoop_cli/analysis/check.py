@@ -514,20 +514,39 @@ class _Checker:
 # --------------------------------------------------------------------------- text helpers
 
 
+CONTEXT_LINES_MAX = 2_000  # characters of whole lines shown through; longer lines are windowed
+
+
 def _context(m: Manuscript, start: int, end: int, first: int, width: int = 160) -> str:
-    """The source line(s) around a span (from line ``first``), trimmed to ``width`` or so."""
-    last = m.line_of(max(start, end - 1))
-    text = " ".join(m.line_text(n).strip() for n in range(first, min(last, first + 2) + 1))
-    text = " ".join(text.split())
-    if len(text) <= width:
+    """The source line(s) around a span (from line ``first``), trimmed to ``width`` or so.
+
+    Only a window of a long line is read: a finding on a 100 KB line must not cost a
+    pass over the whole line, or a line with thousands of findings takes quadratic time.
+    """
+    last = min(m.line_of(max(start, end - 1)), first + 2)
+    starts = m.line_starts
+    line_start = starts[first - 1]
+    line_end = starts[last] - 1 if last < len(starts) else len(m.source)
+    low, high = line_start, line_end
+    if line_end - line_start > CONTEXT_LINES_MAX:
+        at = m.source_offset(start)
+        low = max(line_start, at - width // 3)
+        high = min(line_end, max(at, m.source_offset(max(start, end - 1))) + 2 * width)
+    text = " ".join(m.source[low:high].split())
+    cut_left, cut_right = low > line_start, high < line_end
+    if len(text) <= width and not (cut_left or cut_right):
         return text
     anchor = " ".join(m.text[start:end].split())[:40]
     at = text.find(anchor) if anchor else -1
     if at < 0:
-        return text[: width - 1] + "…"
+        return ("…" if cut_left else "") + text[: width - 1] + "…"
     left = max(0, at - width // 3)
     right = min(len(text), left + width)
-    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    return (
+        ("…" if left or cut_left else "")
+        + text[left:right]
+        + ("…" if right < len(text) or cut_right else "")
+    )
 
 
 _DATED = re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])")

@@ -364,3 +364,12 @@ def test_nocite_marks_an_entry_cited_but_covers_no_claim() -> None:
     report = check_manuscript(parse_manuscript(star, "latex", "m.tex"), sources, origin="bib")
     assert kinds(report) == []
     assert [m.citation.key for m in report.matches] == ["a"]
+
+
+def test_context_on_a_very_long_line_is_a_window_around_the_finding() -> None:
+    line = " ".join(f"word{n}" for n in range(3_000)) + " (Zed, 2020) " + "tail " * 3_000
+    report = check(line + "\n\n" + ALL_CITED + " (Chang, 2020).")
+    unresolved = next(f for f in report.findings if f.finding.kind == "unresolved-citation")
+    assert unresolved.context.startswith("…") and unresolved.context.endswith("…")
+    assert "word2999 (Zed, 2020) tail" in unresolved.context
+    assert len(unresolved.context) <= 162
