@@ -259,6 +259,9 @@ def _name_word(word: str, *, lowercase_ok: bool) -> bool:
 
 # --------------------------------------------------------------------------- names
 
+_EMPHASIS_MARKS = frozenset({"*", "_"})
+_AL = frozenset({"al.", "al"})
+
 
 def _capitalised(name: str) -> bool:
     """Does the surname start with a capital once its particles are set aside?
@@ -300,14 +303,25 @@ def _names_before(
     strict = False  # after a comma in running text, names must be capitalised
     while index >= 0 and len(authors) < MAX_AUTHORS:
         word = tokens[index].text
+        if first:
+            # Markdown emphasis around "et al." ("Smith *et al.* (2010)"), and only there:
+            # "*Nature*" stays a title.
+            marks = index
+            while marks >= 0 and tokens[marks].text in _EMPHASIS_MARKS:
+                marks -= 1
+            if marks < index and marks >= 0 and tokens[marks].text.rstrip("*_") in _AL:
+                index = marks
+                word = tokens[index].text
         if (
             first
-            and word.lower() in {"al.", "al"}
+            and word.rstrip("*_").lower() in _AL
             and index >= 1
             and tokens[index - 1].text == "et"
         ):
             et_al = True
             index -= 2
+            while index >= 0 and tokens[index].text in _EMPHASIS_MARKS:
+                index -= 1
             if index >= 0 and tokens[index].text == ",":
                 index -= 1
             first = False

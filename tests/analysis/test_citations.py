@@ -380,3 +380,11 @@ def test_latex_multicite_notes_and_spaces() -> None:
         ("nocite", "h", "", "", False),
         ("nocite", "*", "", "", False),
     ]
+
+
+def test_markdown_emphasis_around_et_al_but_not_around_a_title() -> None:
+    assert summary("Smith *et al.* (2010) show it (Lee _et al._, 2011).") == [
+        (N, ("Smith",), True, "2010", ""),
+        (P, ("Lee",), True, "2011", ""),
+    ]
+    assert find_citations("read *Nature* (2020) and (*Science*, 2021)") == []
