@@ -301,6 +301,7 @@ def _names_before(
     seen_and = False
     first = True
     strict = False  # after a comma in running text, names must be capitalised
+    comma_et_al = False
     while index >= 0 and len(authors) < MAX_AUTHORS:
         word = tokens[index].text
         if first:
@@ -324,6 +325,7 @@ def _names_before(
                 index -= 1
             if index >= 0 and tokens[index].text == ",":
                 index -= 1
+                comma_et_al = True  # "Kosslyn, Koenig, et al.": APA 6 lists more names
             first = False
             continue
         if first and word.startswith("[") and word.endswith("]"):
@@ -383,7 +385,9 @@ def _names_before(
             if index >= 0 and tokens[index].text == ",":
                 index -= 1
             continue
-        if index >= 0 and tokens[index].text == "," and (seen_and or not narrative):
+        # "(MAD, Leys et al. 2013)": "et al." straight after a name ends the list there.
+        listed = seen_and or (not narrative and (comma_et_al or not et_al))
+        if index >= 0 and tokens[index].text == "," and listed:
             # In a parenthesis "see, e.g., Chang" must not take "e.g." as a name: the
             # name check above refuses it and the loop stops there.
             look = index - 1

@@ -512,18 +512,42 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _link_targets(text: str) -> list[tuple[int, int]]:
-    """The ``(target)`` of ``[text](target)`` and ``![alt](target)``."""
+    """The ``(target)`` of ``[text](target)`` and ``![alt](target)``, and the brackets.
+
+    The link text stays: pandoc with ``link-citations`` writes every citation as a link,
+    ``([Quintana 2020](#ref-quintana2020))``, and the brackets would hide it.
+    """
     spans: list[tuple[int, int]] = []
     position = text.find("](")
     while position >= 0:
         close = text.find(")", position + 2, position + 2_000)
         newline = text.find("\n\n", position + 2, position + 2_000)
         if close >= 0 and (newline < 0 or close < newline):
-            spans.append((position + 1, close + 1))
+            spans.append((position, close + 1))
+            opener = _link_opener(text, position)
+            if opener >= 0:
+                spans.append((opener, opener + 1))
             position = text.find("](", close)
         else:
             position = text.find("](", position + 2)
     return spans
+
+
+def _link_opener(text: str, close: int) -> int:
+    """The ``[`` that opens the link text ending at ``text[close] == ']'``, or -1.
+
+    Escaped brackets (``\\[2019\\]``) belong to the text; the search is bounded.
+    """
+    floor = max(0, close - 500)
+    position = close - 1
+    while position >= floor:
+        char = text[position]
+        if char == "\n" and text[position - 1 : position] == "\n":
+            return -1
+        if char in "[]" and not (position > 0 and text[position - 1] == "\\"):
+            return position if char == "[" else -1
+        position -= 1
+    return -1
 
 
 def _attribute_blocks(text: str) -> list[tuple[int, int]]:

@@ -388,3 +388,27 @@ def test_markdown_emphasis_around_et_al_but_not_around_a_title() -> None:
         (P, ("Lee",), True, "2011", ""),
     ]
     assert find_citations("read *Nature* (2020) and (*Science*, 2021)") == []
+
+
+def test_et_al_straight_after_a_name_ends_the_author_list() -> None:
+    assert [(c.authors, c.prefix) for c in find_citations("(MAD, Leys et al. 2013)")] == [
+        (("Leys",), "MAD")
+    ]
+    # APA 6 names more authors before "et al." to tell works apart, with a comma.
+    assert [c.authors for c in find_citations("(Kosslyn, Koenig, et al., 1992)")] == [
+        ("Kosslyn", "Koenig")
+    ]
+
+
+def test_pandoc_link_citations_in_rendered_markdown(corpus: Path) -> None:
+    """rempsyc's paper.md is pandoc's Chicago author-date output with link-citations."""
+    manuscript = read_manuscript(corpus / "joss-pandoc" / "rempsyc" / "paper.md")
+    found = find_citations(manuscript.body)
+    assert [(c.authors, c.year) for c in found[:4]] == [
+        (("R Core Team",), "2022"),
+        (("Quintana",), "2020"),
+        (("Nuijten",), "2016"),
+        (("Robinson", "Hayes", "Couch"), "2022"),
+    ]
+    assert len(found) == 19
+    assert all(c.year.isdigit() for c in found)

@@ -297,3 +297,10 @@ def test_latex_emphasis_spans_are_recorded_except_et_al() -> None:
     )
     spans = sorted(" ".join(manuscript.text[a:b].split()) for a, b in manuscript.emphasis)
     assert spans == ["A Nested Title", "Nested"]
+
+
+def test_markdown_link_brackets_are_blanked_and_the_link_text_kept() -> None:
+    text = "see ([Quintana 2020](#ref-q)) and ![a](b.png) and [Lee \\[2019\\] 2023](#ref-l)"
+    clean = parse_manuscript(text, "markdown").text
+    assert len(clean) == len(text)
+    assert " ".join(clean.split()) == "see ( Quintana 2020 ) and ! a and Lee \\[2019\\] 2023"
