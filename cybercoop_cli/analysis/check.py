@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from cybercoop_cli.analysis.citations import STOPWORDS, find_citations
+from cybercoop_cli.analysis.citations import STOPWORDS, doubtful, find_citations
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -38,7 +38,8 @@ KINDS: dict[str, tuple[Severity, str]] = {
     ),
     "uncited-claim": (
         Severity.WARNING,
-        "a paragraph that states a figure, a dated event or 'studies show' and cites nothing",
+        "a paragraph, or a sentence of a paragraph that cites, that states a figure, a dated "
+        "event or 'studies show' and cites nothing",
     ),
     "quote-without-page": (Severity.WARNING, "a direct quotation without a page or locator"),
     "quote-mismatch": (
@@ -125,10 +126,21 @@ def _check(
 ) -> CheckReport:
     report = progress or (lambda _stage, _done, _total: None)
     report("finding citations", 0, 7)
-    citations = find_citations(manuscript.body)
+    citations = find_citations(manuscript.body, emphasis=manuscript.emphasis)
+    # \\nocite{*} (or \\cite{*}) lists every entry: nothing is left uncited, and "*" is
+    # no key to resolve.
+    cite_all = any(c.key == "*" for c in citations)
+    if cite_all:
+        citations = [c for c in citations if c.key != "*"]
     report("resolving citations", 1, 7)
-    matches = resolve(citations, sources)
-    checker = _Checker(manuscript, sources, notes, matches)
+    matches = [
+        match
+        for match in resolve(citations, sources)
+        # "(Addison-Wesley, 2002)" after a book's title is where it was published; an
+        # emphasised title with a year that names no source is a title.
+        if match.grade is not Grade.NONE or not doubtful(match.citation)
+    ]
+    checker = _Checker(manuscript, sources, notes, matches, cite_all=cite_all)
     stages = (
         ("checking citations", checker.citation_findings),
         ("uncited references", checker.uncited_references),
@@ -176,12 +188,17 @@ class _Checker:
         sources: Sequence[Source],
         notes: Sequence[Note],
         matches: Sequence[Match],
+        *,
+        cite_all: bool = False,
     ) -> None:
         self.manuscript = manuscript
+        self.cite_all = cite_all
         self.sources = {s.key: s for s in sources}
         self.source_list = list(sources)
         self.notes = {n.key: n for n in notes}
         self.matches = list(matches)
+        # Citations in the text: a \\nocite entry is listed, not cited anywhere.
+        self.in_text = [match for match in self.matches if match.citation.form != "nocite"]
         self.findings: list[CheckFinding] = []
         # The texts of reference-list entries whose authors or year were guessed.
         self._guessed = [
@@ -341,6 +358,8 @@ class _Checker:
             )
 
     def uncited_references(self) -> None:
+        if self.cite_all:
+            return
         cited: set[str] = set()
         # A citation repeated resolves to the very same candidates tuple: add each once
         # (ambiguous citations of a common surname list dozens of candidates).
@@ -366,31 +385,54 @@ class _Checker:
 
     # ----------------------------------------------------------------- claims
     def uncited_claims(self) -> None:
+        """Statements of a figure, a date or "studies show" that cite nothing.
+
+        A paragraph that cites nothing gets one finding, at its first such statement. In a
+        paragraph that cites, each sentence is judged on its own: citing one source does
+        not cover an uncited statistic two sentences on. A sentence that goes on about the
+        work cited just before it ("Chang (2020) surveyed 300 firms. They found that 45%
+        ...") is covered by that citation.
+        """
         m = self.manuscript
-        cited_at = sorted(match.citation.start for match in self.matches)
+        text = m.text
+        cited_at = sorted(match.citation.start for match in self.in_text)
         for block in m.blocks:
             if block.heading:
                 continue
-            index = bisect_left(cited_at, block.start)
-            if index < len(cited_at) and cited_at[index] < block.end:
-                continue
-            found = _claim_signal(m.text, block.start, block.end)
+            found = _claim_signal(text, block.start, block.end)
             if found is None:
                 continue
-            start, end, what = found
-            self.add(
-                "uncited-claim",
-                f"this paragraph states {what} ('{' '.join(m.text[start:end].split())}') "
-                "and cites no source",
-                start,
-                end,
-            )
+            index = bisect_left(cited_at, block.start)
+            if index == len(cited_at) or cited_at[index] >= block.end:
+                self._uncited_claim(found, "paragraph")
+                continue
+            previous_cited = False
+            for s_start, s_end in _sentences(text, block.start, block.end):
+                index = bisect_left(cited_at, s_start, index)
+                cited = index < len(cited_at) and cited_at[index] < s_end
+                if not cited and previous_cited and _refers_back(text, s_start, s_end):
+                    cited = True
+                previous_cited = cited
+                if not cited:
+                    found = _claim_signal(text, s_start, s_end)
+                    if found is not None:
+                        self._uncited_claim(found, "sentence")
+
+    def _uncited_claim(self, found: tuple[int, int, str], where: str) -> None:
+        start, end, what = found
+        written = " ".join(self.manuscript.text[start:end].split())
+        self.add(
+            "uncited-claim",
+            f"this {where} states {what} ('{written}') and cites no source",
+            start,
+            end,
+        )
 
     # ----------------------------------------------------------------- quotes
     def quotes(self) -> None:
         m = self.manuscript
         text = m.body
-        starts = [match.citation.start for match in self.matches]
+        starts = [match.citation.start for match in self.in_text]
         for block in m.blocks:
             if block.heading:
                 continue
@@ -401,7 +443,7 @@ class _Checker:
                 s_start, s_end = _sentence_around(text, q_start, q_end, block.start, block.end)
                 attributed = [
                     match
-                    for match in self.matches[
+                    for match in self.in_text[
                         bisect_left(starts, s_start) : bisect_left(starts, s_end)
                     ]
                     if not (q_start <= match.citation.start < q_end)
@@ -457,10 +499,10 @@ class _Checker:
         block_starts = [b.start for b in m.blocks]
         # Citations in text order, so each sentence looks only at its own (a scan of all
         # matches per sentence made a long manuscript quadratic).
-        ordered = sorted(self.matches, key=lambda match: match.citation.start)
+        ordered = sorted(self.in_text, key=lambda match: match.citation.start)
         citation_starts = [match.citation.start for match in ordered]
         done: set[tuple[str, int]] = set()
-        for match in self.matches:
+        for match in self.in_text:
             key = match.key
             if key is None or match.grade not in {Grade.EXACT, Grade.NEAR} or key not in self.notes:
                 continue
@@ -500,22 +542,42 @@ class _Checker:
 # --------------------------------------------------------------------------- text helpers
 
 
+CONTEXT_LINES_MAX = 2_000  # characters of whole lines shown through; longer lines are windowed
+
+
 def _context(m: Manuscript, start: int, end: int, first: int, width: int = 160) -> str:
-    """The source line(s) around a span (from line ``first``), trimmed to ``width`` or so."""
-    last = m.line_of(max(start, end - 1))
-    text = " ".join(m.line_text(n).strip() for n in range(first, min(last, first + 2) + 1))
-    text = " ".join(text.split())
-    if len(text) <= width:
+    """The source line(s) around a span (from line ``first``), trimmed to ``width`` or so.
+
+    Only a window of a long line is read: a finding on a 100 KB line must not cost a
+    pass over the whole line, or a line with thousands of findings takes quadratic time.
+    """
+    last = min(m.line_of(max(start, end - 1)), first + 2)
+    starts = m.line_starts
+    line_start = starts[first - 1]
+    line_end = starts[last] - 1 if last < len(starts) else len(m.source)
+    low, high = line_start, line_end
+    if line_end - line_start > CONTEXT_LINES_MAX:
+        at = m.source_offset(start)
+        low = max(line_start, at - width // 3)
+        high = min(line_end, max(at, m.source_offset(max(start, end - 1))) + 2 * width)
+    text = " ".join(m.source[low:high].split())
+    cut_left, cut_right = low > line_start, high < line_end
+    if len(text) <= width and not (cut_left or cut_right):
         return text
     anchor = " ".join(m.text[start:end].split())[:40]
     at = text.find(anchor) if anchor else -1
     if at < 0:
-        return text[: width - 1] + "…"
+        return ("…" if cut_left else "") + text[: width - 1] + "…"
     left = max(0, at - width // 3)
     right = min(len(text), left + width)
-    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    return (
+        ("…" if left or cut_left else "")
+        + text[left:right]
+        + ("…" if right < len(text) or cut_right else "")
+    )
 
 
+_DATED = re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])")
 _SIGNALS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -543,17 +605,62 @@ _SIGNALS: list[tuple[re.Pattern[str], str]] = [
         ),
         "a claim about the evidence",
     ),
-    (re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])"), "a dated event"),
+    (_DATED, "a dated event"),
 ]
+PARENTHESIS_REACH = 200  # how far back a year looks for the "(" that would enclose it
 
 
 def _claim_signal(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     best: tuple[int, int, str] | None = None
     for pattern, what in _SIGNALS:
         match = pattern.search(text, start, end)
+        if pattern is _DATED:
+            # A year in parentheses dates a work ("Title (2021)", "(Addison-Wesley,
+            # 2002)"); the events that want a source are told in the sentence itself.
+            while match and _in_parentheses(text, match.start(), start):
+                match = pattern.search(text, match.end(), end)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), match.end(), what)
     return best
+
+
+def _in_parentheses(text: str, at: int, floor: int) -> bool:
+    floor = max(floor, at - PARENTHESIS_REACH)
+    opened = text.rfind("(", floor, at)
+    return opened >= 0 and text.rfind(")", opened, at) < 0 and text.find(")", at, at + 200) >= 0
+
+
+_SENTENCE_END = re.compile(r"[.?!][\"”’')\]]*\s")
+# Words that open a sentence about the work cited just before it.
+_BACK_REFERENCES = frozenset(
+    {"they", "their", "them", "these", "those", "this", "that", "he", "she", "his", "her"}
+    | {"its", "it", "both", "such", "here"}
+)
+_BACK_REFERENCE_PAIRS = frozenset(
+    {"the authors", "the study", "the survey", "the same", "the report", "the paper"}
+)
+
+
+def _sentences(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` (one paragraph), in order; linear."""
+    left = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        dot = match.start()
+        if text[dot] == "." and _is_abbreviation(text, dot, left):
+            continue
+        yield left, match.end()
+        left = match.end()
+    if left < end and text[left:end].strip():
+        yield left, end
+
+
+def _refers_back(text: str, start: int, end: int) -> bool:
+    words = text[start : min(end, start + 40)].split()[:2]
+    if not words:
+        return False
+    first = words[0].strip("(“\"‘'").lower().rstrip(",")
+    pair = " ".join(words).lower().rstrip(",")
+    return first in _BACK_REFERENCES or pair in _BACK_REFERENCE_PAIRS
 
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "``": "''", "„": "“"}

@@ -22,10 +22,12 @@ parentheses, megabyte lines, long runs of capitalised words).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from cybercoop_cli.ingest.latex import cite_commands
 
 MAX_GROUP = 600  # characters inside one bracket group
 LOOK_BACK = 240  # characters searched before "(2020)" for the authors' names
@@ -37,12 +39,15 @@ MAX_AUTHORS = 25
 class Citation:
     """One cited work, as written.
 
-    ``form`` is ``"parenthetical"`` or ``"narrative"``. Keyed citations (pandoc, LaTeX)
+    ``form`` is ``"parenthetical"``, ``"narrative"`` or ``"nocite"`` (LaTeX's
+    ``\\nocite{key}``, and ``key == "*"`` for "every entry": listed in the bibliography,
+    not cited in the text). Keyed citations (pandoc, LaTeX)
     have ``key`` and no ``authors``; author-date citations have ``authors`` (surnames as
     written, initials dropped), ``year`` (``"2020"``, ``"2023a"``, ``"n.d."``, ``"in press"``)
     and ``et_al``. ``start``/``end`` are offsets in the text given to :func:`find_citations`.
     ``alias`` is an abbreviation the citation introduces (``World Health Organization
-    [WHO]``), used by later citations (``WHO, 2020``).
+    [WHO]``), used by later citations (``WHO, 2020``). ``titled`` says the names were
+    emphasised, as a title is (``\\emph{Neural Kalman Filtering} (2021)``).
     """
 
     text: str
@@ -58,6 +63,7 @@ class Citation:
     alias: str = ""
     group: int = 0
     suppress_author: bool = False
+    titled: bool = False  # the "names" were an emphasised title: see :func:`doubtful`
 
     @property
     def is_keyed(self) -> bool:
@@ -156,6 +162,41 @@ LOCATOR_WORDS = (
     "footnote",
 )
 
+# Publishers, as a book's publication note gives them: "Understanding Open Source Software
+# Development (Addison-Wesley, 2002)". Folded (lower case, no spaces or punctuation).
+_PUBLISHERS_TEXT = """
+    addisonwesley springer springerverlag springernature wiley johnwiley wileyblackwell
+    wileyvch elsevier routledge prenticehall mcgrawhill oreilly kluwer palgrave
+    palgravemacmillan pergamon taylorfrancis morgankaufmann birkhauser josseybass
+    lawrenceerlbaum erlbaum butterworthheinemann houghtonmifflin harpercollins
+    randomhouse brookscole cengage degruyter edwardelgar worldscientific nostarch
+    packt apress manning oreillymedia sagepublications northholland academicpress
+"""
+PUBLISHERS = frozenset(_PUBLISHERS_TEXT.split())
+_PUBLISHER_WORDS = frozenset(
+    {"press", "publishing", "publishers", "publications", "verlag", "books", "editions"}
+)
+
+
+def doubtful(citation: Citation) -> bool:
+    """Is this author-date "citation" likely no citation at all, unless a source fits it?
+
+    A publication note (``Title (Addison-Wesley, 2002)``, ``(MIT Press, 2010)``) or an
+    emphasised title with a year (``\\emph{Neural Kalman Filtering} (2021)``). A work
+    with no author is cited by its title in italics, so a title that matches a source is
+    a citation; one that matches none is taken for what it looks like.
+    """
+    if citation.key or citation.et_al or not citation.authors:
+        return False
+    if citation.titled:
+        return True
+    words = " ".join(citation.authors).split()
+    if words[-1].lower() in _PUBLISHER_WORDS:
+        return True
+    folded = "".join(char for char in " ".join(citation.authors).lower() if char.isalpha())
+    return folded in PUBLISHERS
+
+
 _TOKEN = re.compile(
     r"\[[^\[\]\n]{1,40}\]"  # a bracketed alias: [WHO]
     r"|[^\W\d_][\w'’.\-]*"  # a word, with inner apostrophes, periods and hyphens
@@ -218,6 +259,21 @@ def _name_word(word: str, *, lowercase_ok: bool) -> bool:
 
 # --------------------------------------------------------------------------- names
 
+_EMPHASIS_MARKS = frozenset({"*", "_"})
+_AL = frozenset({"al.", "al"})
+
+
+def _capitalised(name: str) -> bool:
+    """Does the surname start with a capital once its particles are set aside?
+
+    "de Marneffe", "van der Berg" and "Smith" do; "takedown" and a lone "van" do not.
+    """
+    words = name.split()
+    index = 0
+    while index < len(words) - 1 and words[index].lower() in PARTICLES:
+        index += 1
+    return bool(words) and words[index][:1].isupper()
+
 
 @dataclass(slots=True)
 class _Names:
@@ -245,18 +301,31 @@ def _names_before(
     seen_and = False
     first = True
     strict = False  # after a comma in running text, names must be capitalised
+    comma_et_al = False
     while index >= 0 and len(authors) < MAX_AUTHORS:
         word = tokens[index].text
+        if first:
+            # Markdown emphasis around "et al." ("Smith *et al.* (2010)"), and only there:
+            # "*Nature*" stays a title.
+            marks = index
+            while marks >= 0 and tokens[marks].text in _EMPHASIS_MARKS:
+                marks -= 1
+            if marks < index and marks >= 0 and tokens[marks].text.rstrip("*_") in _AL:
+                index = marks
+                word = tokens[index].text
         if (
             first
-            and word.lower() in {"al.", "al"}
+            and word.rstrip("*_").lower() in _AL
             and index >= 1
             and tokens[index - 1].text == "et"
         ):
             et_al = True
             index -= 2
+            while index >= 0 and tokens[index].text in _EMPHASIS_MARKS:
+                index -= 1
             if index >= 0 and tokens[index].text == ",":
                 index -= 1
+                comma_et_al = True  # "Kosslyn, Koenig, et al.": APA 6 lists more names
             first = False
             continue
         if first and word.startswith("[") and word.endswith("]"):
@@ -297,7 +366,11 @@ def _names_before(
             index -= 1
         if not name_words or len(name_words) > MAX_NAME_WORDS:
             break
-        while name_words and name_words[-1].lower() in CONNECTORS:
+        while (
+            name_words
+            and name_words[-1].lower() in CONNECTORS
+            and name_words[-1].lower() not in PARTICLES
+        ):
             name_words.pop()  # a connector at the front belongs to the sentence
             name_start += 1
         if not name_words:
@@ -312,7 +385,9 @@ def _names_before(
             if index >= 0 and tokens[index].text == ",":
                 index -= 1
             continue
-        if index >= 0 and tokens[index].text == "," and (seen_and or not narrative):
+        # "(MAD, Leys et al. 2013)": "et al." straight after a name ends the list there.
+        listed = seen_and or (not narrative and (comma_et_al or not et_al))
+        if index >= 0 and tokens[index].text == "," and listed:
             # In a parenthesis "see, e.g., Chang" must not take "e.g." as a name: the
             # name check above refuses it and the loop stops there.
             look = index - 1
@@ -339,6 +414,7 @@ class _Item:
     start: int
     end: int
     years_only: bool
+    names_start: int = -1  # where the names begin (after any prefix)
 
 
 def _locator(text: str) -> bool:
@@ -370,8 +446,12 @@ def _parse_item(
             break
         years.append((found[0], tokens[index].start, tokens[index + found[1] - 1].end))
         index += found[1]
-        if index + 1 < len(tokens) and tokens[index].text == "," and _year_at(tokens, index + 1):
-            index += 1
+        # More years of the same authors: "2008, 2011", "1993 and 1995", "2001, 2003, & 2005".
+        step = 1 if index < len(tokens) and tokens[index].text == "," else 0
+        if index + step < len(tokens) and tokens[index + step].text in {"and", "&"}:
+            step += 1
+        if step and index + step < len(tokens) and _year_at(tokens, index + step):
+            index += step
             continue
         break
     locator = ""
@@ -396,8 +476,11 @@ def _parse_item(
     if not comma and not names.authors[-1][:1].isupper():
         return None  # "(takedown 2016)": Harvard form needs a capitalised name
     prefix = text[start : tokens[names.start_token].start].strip().rstrip(",").strip()
+    if not comma and any(map(str.isdigit, prefix)):
+        return None  # "(BMWi, FKZ 50 RA 1701)": a grant or record number, not "RA 1701"
     item_start = tokens[names.start_token].start if not prefix else start
-    return _Item(years, names, locator, prefix, item_start, end, years_only=False)
+    names_start = tokens[names.start_token].start
+    return _Item(years, names, locator, prefix, item_start, end, False, names_start)
 
 
 # --------------------------------------------------------------------------- finder
@@ -413,12 +496,17 @@ def _shifted(item: _Item, delta: int) -> _Item:
         item.start + delta,
         item.end + delta,
         item.years_only,
+        item.names_start + delta,
     )
 
 
 class _Finder:
-    def __init__(self, text: str, *, memo: bool = True) -> None:
+    def __init__(
+        self, text: str, *, memo: bool = True, emphasis: Sequence[tuple[int, int]] = ()
+    ) -> None:
         self.text = text
+        self.emphasis = sorted(emphasis)
+        self.emphasis_starts = [start for start, _ in self.emphasis]
         # An item parses the same wherever it stands ("(Smith et al., 2020)" recurs all
         # through a manuscript): the parse of each distinct item text, and where it stood.
         self.memo: dict[str, tuple[int, _Item | None]] | None = {} if memo else None
@@ -426,6 +514,19 @@ class _Finder:
         self.group = 0
         self.covered: list[tuple[int, int]] = []
         self.lowercase_ok = _lost_capitals(text)
+
+    def emphasised(self, start: int, end: int) -> bool:
+        """Does an emphasised span (a title) overlap ``text[start:end]``?"""
+        index = bisect_left(self.emphasis_starts, end) - 1
+        # Spans nest (an \\emph inside a \\textit): look back past the inner ones.
+        while index >= 0:
+            span_start, span_end = self.emphasis[index]
+            if span_end > start:
+                return True
+            if span_start < start - MAX_GROUP - LOOK_BACK:
+                return False
+            index -= 1
+        return False
 
     def add(self, citation: Citation) -> None:
         self.citations.append(citation)
@@ -476,7 +577,10 @@ class _Finder:
                     if item.years_only and first:
                         self.narrative(item, open_at, close_at, group)
                     elif item.names is not None:
-                        self.parenthetical(item, group)
+                        titled = bool(self.emphasis) and self.emphasised(
+                            item.names_start, item.years[0][1]
+                        )
+                        self.parenthetical(item, group, titled=titled)
                 first = False
                 item_start = item_end + 1
 
@@ -498,7 +602,7 @@ class _Finder:
         at, item = known
         return None if item is None else _shifted(item, start - at)
 
-    def parenthetical(self, item: _Item, group: int) -> None:
+    def parenthetical(self, item: _Item, group: int, *, titled: bool = False) -> None:
         assert item.names is not None
         written = " ".join(self.text[item.start : item.end].split())
         for year, _, _ in item.years:
@@ -515,6 +619,7 @@ class _Finder:
                     prefix=item.prefix,
                     alias=item.names.alias,
                     group=group,
+                    titled=titled,
                 )
             )
 
@@ -524,8 +629,11 @@ class _Finder:
         paragraph = text.rfind("\n\n", floor, open_at)
         floor = paragraph + 2 if paragraph >= 0 else floor
         tokens = _tokens(text, floor, open_at)
-        if floor > 0 and tokens and tokens[0].start == floor:
-            tokens = tokens[1:]  # the first token may be cut in half
+        if tokens and tokens[0].start == floor and floor > 0 and not text[floor - 1].isspace():
+            # The look-back cut a word in half; a paragraph's first word is whole (the
+            # first word of a paragraph opens the commonest sentence of a literature
+            # review: "Smith (2010) found ...").
+            tokens = tokens[1:]
         names = _names_before(
             tokens,
             len(tokens),
@@ -536,11 +644,12 @@ class _Finder:
         if names is None:
             return
         first_author = names.authors[0]
-        if not first_author[:1].isupper() and not self.lowercase_ok:
+        if not _capitalised(first_author) and not self.lowercase_ok:
             return  # "the takedown (2016)": lowercase "names" only where capitals were lost
         if len(names.authors) == 1 and not names.et_al and first_author.lower() in PARTICLES:
             return
         start = tokens[names.start_token].start
+        titled = bool(self.emphasis) and self.emphasised(start, open_at)
         written = " ".join(text[start : close_at + 1].split())
         for year, _, _ in item.years:
             self.add(
@@ -555,56 +664,50 @@ class _Finder:
                     locator=item.locator,
                     alias=names.alias,
                     group=group,
+                    titled=titled,
                 )
             )
 
     # ----------------------------------------------------------------- keys
     def latex(self) -> None:
+        """``\\cite``-family commands: one citation per key; ``\\nocite`` keys too.
+
+        A ``\\nocite{key}`` (and ``{*}`` in any command, "every entry") puts entries in the
+        bibliography without citing them in the text: those become citations of form
+        ``"nocite"``, which mark the entry cited and nothing else.
+        """
         text = self.text
-        for match in _LATEX_CITE.finditer(text):
-            name = match.group(1)
-            if name == "nocite":
-                continue
-            position = match.end()
-            optionals: list[str] = []
-            keys: list[str] = []
-            for _ in range(8):
-                while text.startswith("[", position):
-                    close = text.find("]", position, position + 300)
-                    if close < 0:
-                        break
-                    optionals.append(text[position + 1 : close])
-                    position = close + 1
-                if not text.startswith("{", position):
-                    break
-                close = text.find("}", position, position + 2_000)
-                if close < 0:
-                    break
-                keys += [k.strip() for k in text[position + 1 : close].split(",") if k.strip()]
-                position = close + 1
-                if not name.endswith("s"):
-                    break
-            if not keys:
-                continue
+        for command in cite_commands(text):
+            lower = command.name.lower()
+            narrative = lower.startswith(NARRATIVE_COMMANDS) or (
+                command.name.endswith("A") and not command.name.endswith("NA")
+            )
             group = self.next_group()
-            lower = name.lower()
-            narrative = lower.startswith(("citet", "textcite", "citeauthor", "citealt"))
-            locator = optionals[-1].strip() if optionals else ""
-            prefix = optionals[0].strip() if len(optionals) > 1 else ""
-            for key in keys:
-                self.add(
-                    Citation(
-                        text=text[match.start() : position],
-                        start=match.start(),
-                        end=position,
-                        form="narrative" if narrative else "parenthetical",
-                        key=key,
-                        locator=locator if len(keys) == 1 else "",
-                        prefix=prefix,
-                        group=group,
-                        suppress_author=lower.startswith("citeyear"),
+            written = text[command.start : command.end]
+            global_prefix, global_locator = _pre_post(command.global_notes)
+            for part in command.groups:
+                prefix, locator = _pre_post(part.notes)
+                if len(part.keys) > 1:
+                    locator = ""  # one page for several works: it says whose it is not
+                for key in part.keys:
+                    nocite = lower == "nocite" or key == "*"
+                    self.add(
+                        Citation(
+                            text=written,
+                            start=command.start,
+                            end=command.end,
+                            form="nocite"
+                            if nocite
+                            else "narrative"
+                            if narrative
+                            else "parenthetical",
+                            key=key,
+                            locator=locator or (global_locator if len(part.keys) == 1 else ""),
+                            prefix=prefix or global_prefix,
+                            group=group,
+                            suppress_author=lower.startswith("citeyear"),
+                        )
                     )
-                )
 
     def pandoc(self) -> None:
         text = self.text
@@ -675,10 +778,19 @@ class _Finder:
         return len(parsed)
 
 
-_LATEX_CITE = re.compile(
-    r"\\((?:[Cc]ite[a-z]*|[Pp]arencites?|[Tt]extcites?|[Aa]utocites?|[Ss]martcites?"
-    r"|[Ff]ootcites?|[Ff]ootcitetexts?|[Ss]upercites?|nocite))\*?(?![A-Za-z])"
-)
+# Commands that put the authors in the sentence: \\citet, \\textcite(s), \\citeauthor,
+# apacite's \\citeA and \\shortciteA (matched by their final capital A).
+NARRATIVE_COMMANDS = ("citet", "textcite", "citeauthor", "citealt")
+
+
+def _pre_post(notes: tuple[str, ...]) -> tuple[str, str]:
+    """(prefix, locator) of LaTeX notes: ``[post]`` alone, or ``[pre][post]``."""
+    cleaned = [" ".join(note.replace("~", " ").split()) for note in notes]
+    if len(cleaned) >= 2:
+        return cleaned[0], cleaned[1]
+    return "", cleaned[0] if cleaned else ""
+
+
 _KEY_CHARS = frozenset(":.#$%&-+?<>~/_")
 _CROSS_REF_PREFIXES = ("fig-", "sec-", "tbl-", "eq-", "lst-", "thm-", "fig:", "sec:", "tbl:", "eq:")
 
@@ -733,13 +845,17 @@ def _lost_capitals(text: str) -> bool:
     return lower >= 5 and lower > 0.25 * (lower + upper)
 
 
-def find_citations(text: str, *, memo: bool = True) -> list[Citation]:
+def find_citations(
+    text: str, *, memo: bool = True, emphasis: Sequence[tuple[int, int]] = ()
+) -> list[Citation]:
     """Every in-text citation in ``text`` (clean text), in order of position.
 
-    ``memo=False`` parses every bracket item afresh instead of reusing the parse of the
-    same item text met before: slower, the same result (the tests compare them).
+    ``emphasis`` are the spans of the text that were emphasised (``Manuscript.emphasis``):
+    titles, so citations whose names are there are marked ``titled``. ``memo=False`` parses every bracket item
+    afresh instead of reusing the parse of the same item text met before: slower, the
+    same result (the tests compare them).
     """
-    finder = _Finder(text, memo=memo)
+    finder = _Finder(text, memo=memo, emphasis=emphasis)
     finder.latex()
     finder.pandoc()
     finder.author_date()

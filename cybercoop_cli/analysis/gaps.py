@@ -685,7 +685,12 @@ def manuscript_use(path: Path, project: Project) -> ManuscriptUse:
     sections = [match_heading(text) for _, text in headings]
     starts = [start for start, _ in headings]
     citations = []
-    found = find_citations(manuscript.body)
+    # A \nocite lists a source in the bibliography; it is used in no section.
+    found = [
+        c
+        for c in find_citations(manuscript.body, emphasis=manuscript.emphasis)
+        if c.form != "nocite"
+    ]
     for match in resolve(found, project.sources):
         if match.key is None or match.grade not in (Grade.EXACT, Grade.NEAR):
             continue

@@ -5,12 +5,17 @@ handles what bibliographies actually contain (accents, special letters, escaped 
 dashes, quotes, text-formatting commands, case-protecting braces) with one regular
 expression pass, and falls back to pylatexenc only for a string that still holds a
 command it does not know. Plain text comes back untouched apart from white space.
+
+It also reads citation commands (``\\cite``, natbib, biblatex incl. multicite, apacite)
+with their notes and keys, for the manuscript cleaner and the citation finder alike.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -282,3 +287,144 @@ _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 def escape_latex(text: str) -> str:
     """Plain text as LaTeX that typesets to the same characters (the inverse of decoding)."""
     return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+
+
+# --------------------------------------------------------------------------- citation commands
+
+# natbib, biblatex and apacite citation commands (\cite, \citep, \citeA, \citeNP, \Textcite,
+# \parencites, \fullcite, \shortciteA, \nocite ...): the name, then an optional star.
+# Not pandoc's \citeproc{ref-key}{Smith, 2020}: a link around a citation already written.
+_CITE_NAMES = (
+    r"[Cc]ite(?!proc)[A-Za-z]*|[Pp]arencites?|[Tt]extcites?|[Aa]utocites?|[Ss]martcites?"
+    r"|[Ff]ootcites?|[Ff]ootcitetexts?|[Ss]upercites?|[Ff]ullcite[A-Za-z]*|[Ff]ootfullcite"
+    r"|[Ss]hortcite[A-Za-z]*|nocite"
+)
+CITE_COMMAND = re.compile(r"\\(" + _CITE_NAMES + r")(\*?)(?![A-Za-z])")
+
+# biblatex's multicite commands: \textcites(pre)(post)[pre][post]{a}[pre][post]{b}...
+MULTICITE_COMMANDS = frozenset(
+    {"cites", "parencites", "textcites", "autocites", "smartcites", "footcites"}
+    | {"footcitetexts", "supercites"}
+)
+_MAX_NOTE = 300  # characters in one [note] or (note)
+_MAX_KEYS = 2_000  # characters in one {key,key} group
+_MAX_KEY_GROUPS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CiteGroup:
+    """One ``[pre][post]{key,key}`` part of a citation command."""
+
+    notes: tuple[str, ...]  # the bracketed notes before the keys: () , (post,), (pre, post)
+    keys: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class CiteCommand:
+    """A LaTeX citation command as written: ``\\textcites(see)()[p. 3]{a}{b}``."""
+
+    name: str  # without the backslash and star: "textcites", "citeA", "nocite"
+    start: int
+    end: int  # after the last key group
+    groups: tuple[CiteGroup, ...]
+    global_notes: tuple[str, ...] = ()  # a multicite's (pre)(post), or (post)
+
+    @property
+    def multicite(self) -> bool:
+        return self.name.lower() in MULTICITE_COMMANDS
+
+
+def _skip_blank(text: str, position: int) -> int:
+    """Past spaces and at most one line break: TeX ignores them between arguments."""
+    newline = False
+    while position < len(text) and text[position] in " \t\r\n":
+        if text[position] == "\n":
+            if newline:
+                return position
+            newline = True
+        position += 1
+    return position
+
+
+def _note(text: str, position: int, opener: str, closer: str) -> int:
+    """The offset after a note opening at ``text[position] == opener``, or -1."""
+    close = text.find(closer, position + 1, position + _MAX_NOTE)
+    if close < 0 or text.find("\n\n", position, close) >= 0:
+        return -1
+    # A brace group may hide the closer: [{see [3]}]; skip to the one after it.
+    inner = text.find("{", position + 1, close)
+    if inner >= 0 and opener == "[":
+        depth = 0
+        cursor = position + 1
+        limit = min(len(text), position + _MAX_NOTE)
+        while cursor < limit:
+            char = text[cursor]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            elif char == closer and depth <= 0:
+                return cursor + 1
+            cursor += 1
+        return -1
+    return close + 1
+
+
+def parse_cite_command(text: str, match: re.Match[str]) -> CiteCommand | None:
+    """The citation command that ``CITE_COMMAND`` matched, with its notes and keys.
+
+    Reads what LaTeX reads: optional ``[notes]`` and the ``{keys}`` group, with spaces or
+    one line break between them; a multicite command takes ``(pre)(post)`` first and then
+    any number of ``[pre][post]{keys}`` groups. Every argument is bounded in length, so
+    the work per command is bounded too. ``None`` when no key group follows.
+    """
+    name = match.group(1)
+    multicite = name.lower() in MULTICITE_COMMANDS
+    position = match.end()
+    global_notes: list[str] = []
+    if multicite:
+        for _ in range(2):
+            at = _skip_blank(text, position)
+            if not text.startswith("(", at):
+                break
+            after = _note(text, at, "(", ")")
+            if after < 0:
+                break
+            global_notes.append(text[at + 1 : after - 1])
+            position = after
+    groups: list[CiteGroup] = []
+    for _ in range(_MAX_KEY_GROUPS if multicite else 1):
+        notes: list[str] = []
+        cursor = position
+        group_start = _skip_blank(text, cursor)
+        while len(notes) < 2:
+            at = _skip_blank(text, cursor)
+            if not text.startswith("[", at):
+                break
+            after = _note(text, at, "[", "]")
+            if after < 0:
+                break
+            notes.append(text[at + 1 : after - 1])
+            cursor = after
+        at = _skip_blank(text, cursor)
+        if not text.startswith("{", at):
+            break
+        close = text.find("}", at + 1, at + _MAX_KEYS)
+        if close < 0 or text.find("{", at + 1, close) >= 0:
+            break
+        keys = tuple(key.strip() for key in text[at + 1 : close].split(",") if key.strip())
+        groups.append(CiteGroup(tuple(notes), keys, group_start, close + 1))
+        position = close + 1
+    if not groups:
+        return None
+    return CiteCommand(name, match.start(), position, tuple(groups), tuple(global_notes))
+
+
+def cite_commands(text: str) -> Iterator[CiteCommand]:
+    """Every citation command in ``text``, in order (linear: each one is bounded)."""
+    for match in CITE_COMMAND.finditer(text):
+        command = parse_cite_command(text, match)
+        if command is not None:
+            yield command

@@ -26,12 +26,17 @@ import unicodedata
 import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest.latex import latex_to_unicode
+from cybercoop_cli.ingest.latex import (
+    CITE_COMMAND,
+    cite_commands,
+    latex_to_unicode,
+    parse_cite_command,
+)
 from cybercoop_cli.ingest.references import (
     ReferenceEntry,
     reference_entries,
@@ -112,6 +117,9 @@ class Manuscript:
     offsets: OffsetMap = field(default_factory=OffsetMap)
     line_starts: tuple[int, ...] = (0,)
     warnings: tuple[str, ...] = ()
+    # LaTeX's \\emph{...}/\\textit{...} groups as clean-text spans: titles, which the
+    # citation finder never reads as authors' names ("\\emph{Neural Filtering} (2021)").
+    emphasis: tuple[tuple[int, int], ...] = ()
 
     @property
     def body(self) -> str:
@@ -184,7 +192,9 @@ def parse_manuscript(
     elif kind == "text":
         clean, offsets = _clean_plain(text), OffsetMap()
     elif kind == "latex":
-        clean, offsets = _clean_latex(text)
+        clean, offsets, emphasis = _clean_latex(text)
+        manuscript = _finish(path, kind, text, clean, offsets, tuple(warnings))
+        return replace(manuscript, emphasis=emphasis) if emphasis else manuscript
     else:
         raise ValueError(f"unknown manuscript kind {kind!r}")
     return _finish(path, kind, text, clean, offsets, tuple(warnings))
@@ -496,18 +506,42 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _link_targets(text: str) -> list[tuple[int, int]]:
-    """The ``(target)`` of ``[text](target)`` and ``![alt](target)``."""
+    """The ``(target)`` of ``[text](target)`` and ``![alt](target)``, and the brackets.
+
+    The link text stays: pandoc with ``link-citations`` writes every citation as a link,
+    ``([Quintana 2020](#ref-quintana2020))``, and the brackets would hide it.
+    """
     spans: list[tuple[int, int]] = []
     position = text.find("](")
     while position >= 0:
         close = text.find(")", position + 2, position + 2_000)
         newline = text.find("\n\n", position + 2, position + 2_000)
         if close >= 0 and (newline < 0 or close < newline):
-            spans.append((position + 1, close + 1))
+            spans.append((position, close + 1))
+            opener = _link_opener(text, position)
+            if opener >= 0:
+                spans.append((opener, opener + 1))
             position = text.find("](", close)
         else:
             position = text.find("](", position + 2)
     return spans
+
+
+def _link_opener(text: str, close: int) -> int:
+    """The ``[`` that opens the link text ending at ``text[close] == ']'``, or -1.
+
+    Escaped brackets (``\\[2019\\]``) belong to the text; the search is bounded.
+    """
+    floor = max(0, close - 500)
+    position = close - 1
+    while position >= floor:
+        char = text[position]
+        if char == "\n" and text[position - 1 : position] == "\n":
+            return -1
+        if char in "[]" and not (position > 0 and text[position - 1] == "\\"):
+            return position if char == "[" else -1
+        position -= 1
+    return -1
 
 
 def _attribute_blocks(text: str) -> list[tuple[int, int]]:
@@ -536,7 +570,11 @@ def _table_rules(text: str) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- LaTeX
 
-_VERBATIM_ENVS = ("verbatim", "Verbatim", "Shaded", "lstlisting", "minted", "comment", "code")
+_VERBATIM_ENVS = ("verbatim", "Verbatim", "Shaded", "lstlisting", "minted", "comment")
+# Verbatim in literate Haskell (lhs2TeX) and a few classes, but also the usual name of a
+# float for listings (\newfloat{code}): a float holds a \caption or a nested environment.
+_CODE_ENVS = ("code",)
+_EMPHASIS = frozenset({"emph", "textit", "textsl", "mkbibemph"})
 _DROP_ARG = frozenset(
     {
         "texttt",
@@ -545,6 +583,8 @@ _DROP_ARG = frozenset(
         "nolinkurl",
         "includegraphics",
         "label",
+        "hypertarget",  # pandoc/papaja reference anchors: \hypertarget{ref-key}{}
+        "hyperlink",  # its target; the link text follows as ordinary text
         "ref",
         "autoref",
         "Autoref",
@@ -576,10 +616,6 @@ _DROP_ARG = frozenset(
         "providecommand",
     }
 )
-_CITE_COMMAND = re.compile(
-    r"\\(?:[Cc]ite[a-z]*|[Pp]arencite|[Tt]extcite|[Aa]utocite|[Ss]martcite|[Ff]ootcite"
-    r"|[Ff]ootcitetext|[Ss]upercite|nocite)\*?"
-)
 _SECTION_COMMANDS = frozenset(
     {"part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph"}
 )
@@ -594,6 +630,10 @@ class _Builder:
         self.origins: list[int] = []
         self.copied: list[bool] = []
         self.length = 0
+        # Emphasised groups: the source offset of each open group's closing brace, mapped
+        # to where the group starts in the clean text; and the spans of those closed.
+        self.emphasis_open: dict[int, int] = {}
+        self.emphasis: list[tuple[int, int]] = []
 
     def copy(self, source: str, start: int, end: int) -> None:
         if end > start:
@@ -648,16 +688,89 @@ def _environment_spans(text: str, names: Sequence[str]) -> list[tuple[int, int]]
     return spans
 
 
-def _clean_latex(text: str) -> tuple[str, OffsetMap]:
+def _clean_latex(text: str) -> tuple[str, OffsetMap, tuple[tuple[int, int], ...]]:
     spans = _latex_comments(text)
     begin = text.find("\\begin{document}")
+    kept: list[tuple[int, int]] = []
     if begin >= 0:
-        spans.append((0, begin + len("\\begin{document}")))
+        preamble_end = begin + len("\\begin{document}")
+        kept = _preamble_prose(_blank(text, spans), begin)
+        last = 0
+        for start, end in kept:
+            spans.append((last, start))
+            last = end
+        spans.append((last, preamble_end))
     text_blanked = _blank(text, spans)
+    if kept:
+        # The abstract is a paragraph of its own: end it where \begin{document} was.
+        text_blanked = text_blanked[:begin] + "\n\n" + text_blanked[begin + 2 :]
     spans = _environment_spans(text_blanked, _VERBATIM_ENVS)
-    spans += _url_and_email_spans(text_blanked)
+    spans += [
+        (start, end)
+        for start, end in _environment_spans(text_blanked, _CODE_ENVS)
+        if text_blanked.find("\\caption", start, end) < 0
+        and text_blanked.find("\\begin{", start + 1, end) < 0
+    ]
+    spans += _outside_citations(text_blanked, _url_and_email_spans(text_blanked))
     blanked = _blank(text_blanked, spans)
     return _latex_to_text(blanked)
+
+
+def _preamble_prose(text: str, begin: int) -> list[tuple[int, int]]:
+    """The ``{...}`` of ``\\abstract{...}`` in the preamble (apa6, papaja): prose to keep."""
+    kept: list[tuple[int, int]] = []
+    position = text.find("\\abstract", 0, begin)
+    while position >= 0:
+        brace = position + len("\\abstract")
+        while brace < begin and text[brace] in " \t\n":
+            brace += 1
+        defined = text[max(0, position - 12) : position].rstrip().endswith(("def", "{"))
+        if brace < begin and text[brace] == "{" and not defined:
+            end = _group_end(text, brace, begin)
+            kept.append((brace, end))
+            position = text.find("\\abstract", end, begin)
+        else:
+            position = text.find("\\abstract", brace, begin)
+    return kept
+
+
+def _group_end(text: str, start: int, limit: int) -> int:
+    """After the group opening at ``text[start] == '{'``, blank lines and all (<= limit)."""
+    depth = 0
+    position = start
+    while position < limit:
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        position += 1
+    return limit
+
+
+def _outside_citations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` without those that start inside a citation command's arguments.
+
+    A key may look like a URL (``\\citet{http://adsabs.harvard.edu/abs/2010ApJ...}``): it
+    is a key all the same, and blanking it would lose the citation.
+    """
+    if not spans or "\\" not in text:
+        return spans
+    commands = [(command.start, command.end) for command in cite_commands(text)]
+    if not commands:
+        return spans
+    starts = [start for start, _ in commands]
+    kept = []
+    for span in spans:
+        index = bisect_right(starts, span[0]) - 1
+        if index < 0 or span[0] >= commands[index][1]:
+            kept.append(span)
+    return kept
 
 
 def _skip_braced(text: str, start: int, limit: int = 20_000) -> int:
@@ -690,8 +803,11 @@ def _skip_bracketed(text: str, start: int) -> int:
     return end + 1
 
 
-def _latex_to_text(text: str) -> tuple[str, OffsetMap]:
-    """Turn LaTeX prose into text: drop formatting, keep cite commands as written."""
+def _latex_to_text(text: str) -> tuple[str, OffsetMap, tuple[tuple[int, int], ...]]:
+    """Turn LaTeX prose into text: drop formatting, keep cite commands as written.
+
+    Also returns where the emphasised groups (``\\emph{...}``) are in the text.
+    """
     out = _Builder()
     position = 0
     copied_from = 0
@@ -704,6 +820,8 @@ def _latex_to_text(text: str) -> tuple[str, OffsetMap]:
             copied_from = position
         elif char in "{}":
             out.copy(text, copied_from, position)
+            if char == "}" and position in out.emphasis_open:
+                out.emphasis.append((out.emphasis_open.pop(position), out.length))
             out.emit(" " if char == "}" else "", position)
             position += 1
             copied_from = position
@@ -717,7 +835,7 @@ def _latex_to_text(text: str) -> tuple[str, OffsetMap]:
             next_special = _next_special(text, position)
             position = next_special
     out.copy(text, copied_from, length)
-    return out.result()
+    return (*out.result(), tuple(out.emphasis))
 
 
 _SPECIAL = re.compile(r"[\\{}~]")
@@ -761,8 +879,9 @@ def _latex_command(text: str, position: int, out: _Builder) -> int:
     while end < len(text) and text[end].isalpha():
         end += 1
     name = text[nxt:end]
-    if _CITE_COMMAND.fullmatch(text, position, end + (1 if text[end : end + 1] == "*" else 0)):
-        return _copy_cite(text, position, out)
+    cite = CITE_COMMAND.match(text, position)
+    if cite is not None:
+        return _copy_cite(text, cite, out)
     if name in {"begin", "end"} and text[end : end + 1] == "{":
         close = _skip_braced(text, end)
         environment = text[end + 1 : close - 1]
@@ -776,6 +895,15 @@ def _latex_command(text: str, position: int, out: _Builder) -> int:
             resume = _skip_braced(text, resume)
         out.emit(" ", position)
         return resume
+    if name in _EMPHASIS and text[end : end + 1] == "{":
+        close = _skip_braced(text, end, 2_000)
+        words = " ".join(text[end + 1 : close - 1].replace("~", " ").split()).lower()
+        if text[close - 1 : close] == "}" and words.rstrip(".,") not in {"et al", "et. al"}:
+            out.emit(" ", position)
+            out.emphasis_open[close - 1] = out.length
+        else:
+            out.emit(" ", position)
+        return end
     if name in {"href"} and text[end : end + 1] == "{":
         out.emit(" ", position)
         return _skip_braced(text, end)  # the URL; the link text follows as ordinary text
@@ -814,23 +942,11 @@ def _latex_command(text: str, position: int, out: _Builder) -> int:
     return end
 
 
-def _copy_cite(text: str, position: int, out: _Builder) -> int:
-    """Copy a \\cite-family command with its optional and key arguments unchanged."""
-    end = position + 1
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    if text[end : end + 1] == "*":
-        end += 1
-    for _ in range(8):  # \cites[pre][post]{a}[pre][post]{b}...
-        while text[end : end + 1] == "[":
-            after = _skip_bracketed(text, end)
-            if after == end:
-                break
-            end = after
-        if text[end : end + 1] != "{":
-            break
-        end = _skip_braced(text, end, 2_000)
-    out.copy(text, position, end)
+def _copy_cite(text: str, cite: re.Match[str], out: _Builder) -> int:
+    """Copy a \\cite-family command with its notes and key arguments unchanged."""
+    command = parse_cite_command(text, cite)
+    end = cite.end() if command is None else command.end
+    out.copy(text, cite.start(), end)
     return end
 
 

@@ -327,3 +327,89 @@ def test_numbered_apa_list_gives_no_error_when_nothing_is_wrong() -> None:
     report = check_manuscript(manuscript, sources, origin="reference-list")
     assert [m.grade.value for m in report.matches] == ["exact"] * 4
     assert not [f for f in report.findings if f.finding.severity is Severity.ERROR]
+
+
+ALL_CITED = " Cited (Lee, 2018a; Lee, 2018b; Brass & Sowell, 2021; Nobody, 2001)."
+
+
+def test_an_uncited_statistic_is_found_in_a_paragraph_that_cites_something_else() -> None:
+    report = check("Chang (2020) studied the treaty. Crime rose by 45% last year." + ALL_CITED)
+    assert [(f.finding.kind, f.finding.message) for f in report.findings] == [
+        ("uncited-claim", "this sentence states a figure ('45%') and cites no source")
+    ]
+    # A sentence that goes on about the work just cited is covered by its citation.
+    covered = check("Chang (2020) surveyed 300 firms. They found that 45% had no plan." + ALL_CITED)
+    assert kinds(covered) == []
+    # A paragraph that cites nothing still gets one finding, not one per sentence.
+    uncited = check(
+        "Crime rose by 45%. Losses reached 3,500,000 euros.\n\nOk (Chang, 2020)." + ALL_CITED
+    )
+    assert [f.finding.message for f in uncited.findings] == [
+        "this paragraph states a figure ('45%') and cites no source"
+    ]
+
+
+def test_a_year_in_parentheses_dates_a_work_and_states_no_event() -> None:
+    report = check("We read Understanding Software (2002) and others (Wiley, 1999)." + ALL_CITED)
+    assert "uncited-claim" not in [k for k, *_ in kinds(report)]
+
+
+def test_a_publication_note_is_no_citation_unless_a_source_fits_it() -> None:
+    report = check("Chang wrote Open Source Development (Addison-Wesley, 2002)." + ALL_CITED)
+    assert [m.citation.text for m in report.matches if m.citation.year == "2002"] == []
+    assert kinds(report) == [("uncited-reference", 3, "chang2020", None)]
+    # A publisher that is also the author of a listed source is cited.
+    springer = Source(
+        key="springer",
+        entry_type="report",
+        file="r.bib",
+        line=40,
+        title="Annual report",
+        authors=(Person(family="Springer"),),
+        year=2019,
+    )
+    text = "As reported (Springer, 2019) and (Chang, 2020)." + ALL_CITED
+    cited = check_manuscript(parse_manuscript(text, "markdown", "m.md"), (*SOURCES, springer))
+    assert [m.key for m in cited.matches][:2] == ["springer", "chang2020"]
+
+
+def test_nocite_marks_an_entry_cited_but_covers_no_claim() -> None:
+    sources = (
+        Source(
+            key="a",
+            entry_type="misc",
+            file="r.bib",
+            line=1,
+            title="T",
+            year=2000,
+            authors=(Person(family="Au"),),
+        ),
+        Source(
+            key="b",
+            entry_type="misc",
+            file="r.bib",
+            line=2,
+            title="T",
+            year=2000,
+            authors=(Person(family="Bu"),),
+        ),
+    )
+    text = "\\begin{document}\nCrime rose by 45\\% last year. \\nocite{a}\n\\end{document}"
+    report = check_manuscript(parse_manuscript(text, "latex", "m.tex"), sources, origin="bib")
+    assert [(f.finding.kind, f.finding.source) for f in report.findings] == [
+        ("uncited-claim", None),
+        ("uncited-reference", "b"),
+    ]
+    star = "\\begin{document}\nNothing \\cite{a}. \\nocite{*}\n\\end{document}"
+    report = check_manuscript(parse_manuscript(star, "latex", "m.tex"), sources, origin="bib")
+    assert kinds(report) == []
+    assert [m.citation.key for m in report.matches] == ["a"]
+
+
+def test_context_on_a_very_long_line_is_a_window_around_the_finding() -> None:
+    line = " ".join(f"word{n}" for n in range(3_000)) + " (Zed, 2020) " + "tail " * 3_000
+    report = check(line + "\n\n" + ALL_CITED + " (Chang, 2020).")
+    unresolved = next(f for f in report.findings if f.finding.kind == "unresolved-citation")
+    assert unresolved.context.startswith("…") and unresolved.context.endswith("…")
+    assert "word2999 (Zed, 2020) tail" in unresolved.context
+    assert len(unresolved.context) <= 162

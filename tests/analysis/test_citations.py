@@ -142,13 +142,14 @@ def test_latex_cite_commands() -> None:
     )
     assert keys(text) == [
         (P, "a", "", "", False),
-        (P, "b", "see", "p.~4", False),
+        (P, "b", "see", "p. 4", False),
         (N, "c", "", "", False),
         (N, "d", "", "", False),
         (P, "e", "", "", False),
         (N, "f", "", "", False),
         (P, "g", "", "12", False),
         (N, "h", "", "", False),
+        ("nocite", "i", "", "", False),
     ]
 
 
@@ -291,3 +292,123 @@ def test_grobid_gold_recall_and_precision(corpus: Path) -> None:
     assert recall == 1.0, [text[g[0] : g[1]] for g in gold if g not in recalled]
     assert false_positives == []
     assert precision == 1.0
+
+
+# --------------------------------------------------------------------------- issue 13 forms
+
+
+def test_narrative_citations_open_any_paragraph() -> None:
+    text = "Intro.\n\nSmith (2010) found it.\n\nBrass and Sowell (2021) agree.\n\nWidodo et al. (2024) too."
+    assert summary(text) == [
+        (N, ("Smith",), False, "2010", ""),
+        (N, ("Brass", "Sowell"), False, "2021", ""),
+        (N, ("Widodo",), True, "2024", ""),
+    ]
+    # A look-back that starts inside a word still drops that half word.
+    long = "x" * 300 + "abc Smith (2010)"
+    assert [c.authors for c in find_citations(long)] == [("Smith",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("As shown by de Marneffe et al. (2006), it works.", ("de Marneffe",)),
+        ("Later, van der Berg et al. (2020) agreed.", ("van der Berg",)),
+        ("This follows van Paridon and Thompson (2021).", ("van Paridon", "Thompson")),
+        ("by Le Roux and de Vries (2019)", ("Le Roux", "de Vries")),
+        ("(Rassi & de Rezende, 2012)", ("Rassi", "de Rezende")),
+        ("The Council of Europe (2001) says", ("Council of Europe",)),
+    ],
+)
+def test_particles_stay_with_their_surname(text: str, authors: tuple[str, ...]) -> None:
+    assert [c.authors for c in find_citations(text)] == [authors]
+
+
+def test_a_lone_particle_or_lowercase_word_is_no_author() -> None:
+    assert find_citations("It was in van (2010) and in the takedown (2016).") == []
+
+
+def test_years_joined_by_and() -> None:
+    assert [
+        (c.authors, c.et_al, c.year) for c in find_citations("(Liu et al., 1993 and 1995)")
+    ] == [
+        (("Liu",), True, "1993"),
+        (("Liu",), True, "1995"),
+    ]
+    assert [c.year for c in find_citations("Smith (2001, 2003, & 2005) said")] == [
+        "2001",
+        "2003",
+        "2005",
+    ]
+    assert find_citations("(between 2016 and 2017)") == []
+
+
+def test_a_number_before_a_harvard_name_is_a_grant_not_a_citation() -> None:
+    assert find_citations("funded by the ministry (BMWi, FKZ 50 RA 1701).") == []
+    # With the comma of a citation, digits in the prefix are a real prefix.
+    assert [c.prefix for c in find_citations("(see Table 2 in Smith, 2010)")] == ["see Table 2 in"]
+
+
+def test_emphasised_names_are_marked_as_titles() -> None:
+    manuscript = parse_manuscript(
+        "\\begin{document}\nAs Smith \\emph{et al.} (2010) show (\\emph{see} Jones, 2011). "
+        "The book \\emph{Neural Filtering} (2021), and (\\emph{Nature}, 2020).\n\\end{document}",
+        "latex",
+    )
+    found = find_citations(manuscript.body, emphasis=manuscript.emphasis)
+    assert [(c.authors, c.et_al, c.titled) for c in found] == [
+        (("Smith",), True, False),
+        (("Jones",), False, False),
+        (("Neural Filtering",), False, True),
+        (("Nature",), False, True),
+    ]
+
+
+def test_latex_multicite_notes_and_spaces() -> None:
+    text = (
+        "\\textcites(see)(and more)[p. 1]{a}[cf.][ch. 2]{b}{c} \\cite [p.~3]\n{d} "
+        "\\citeA{e} \\shortciteNP{f} \\fullcite{g} \\nocite{h,*} \\citeproc{ref-x}"
+    )
+    assert keys(text) == [
+        (N, "a", "see", "p. 1", False),
+        (N, "b", "cf.", "ch. 2", False),
+        (N, "c", "see", "and more", False),
+        (P, "d", "", "p. 3", False),
+        (N, "e", "", "", False),
+        (P, "f", "", "", False),
+        (P, "g", "", "", False),
+        ("nocite", "h", "", "", False),
+        ("nocite", "*", "", "", False),
+    ]
+
+
+def test_markdown_emphasis_around_et_al_but_not_around_a_title() -> None:
+    assert summary("Smith *et al.* (2010) show it (Lee _et al._, 2011).") == [
+        (N, ("Smith",), True, "2010", ""),
+        (P, ("Lee",), True, "2011", ""),
+    ]
+    assert find_citations("read *Nature* (2020) and (*Science*, 2021)") == []
+
+
+def test_et_al_straight_after_a_name_ends_the_author_list() -> None:
+    assert [(c.authors, c.prefix) for c in find_citations("(MAD, Leys et al. 2013)")] == [
+        (("Leys",), "MAD")
+    ]
+    # APA 6 names more authors before "et al." to tell works apart, with a comma.
+    assert [c.authors for c in find_citations("(Kosslyn, Koenig, et al., 1992)")] == [
+        ("Kosslyn", "Koenig")
+    ]
+
+
+def test_pandoc_link_citations_in_rendered_markdown(corpus: Path) -> None:
+    """rempsyc's paper.md is pandoc's Chicago author-date output with link-citations."""
+    manuscript = read_manuscript(corpus / "joss-pandoc" / "rempsyc" / "paper.md")
+    found = find_citations(manuscript.body)
+    assert [(c.authors, c.year) for c in found[:4]] == [
+        (("R Core Team",), "2022"),
+        (("Quintana",), "2020"),
+        (("Nuijten",), "2016"),
+        (("Robinson", "Hayes", "Couch"), "2022"),
+    ]
+    assert len(found) == 19
+    assert all(c.year.isdigit() for c in found)

@@ -247,3 +247,60 @@ def test_locate_agrees_with_line_column_and_paragraph(kind: str) -> None:
             manuscript.column_of(offset),
             manuscript.paragraph_of(offset),
         )
+
+
+def latex_body(text: str) -> str:
+    return parse_manuscript("\\begin{document}\n" + text + "\n\\end{document}", "latex").body
+
+
+def test_latex_hypertarget_anchors_are_dropped_and_link_text_kept() -> None:
+    body = latex_body(
+        "\\leavevmode\\hypertarget{ref-apa2010}{}%\nAmerican Psychological Association. "
+        "(\\protect\\hyperlink{ref-upper1974}{Upper, 1974})"
+    )
+    assert "ref-" not in body
+    assert " ".join(body.split()) == "American Psychological Association. ( Upper, 1974 )"
+
+
+def test_a_code_float_is_prose_but_literate_code_is_verbatim() -> None:
+    float_body = latex_body(
+        "\\begin{code}\n\\begin{minted}{c}\nint x = (Smith, 2010);\n\\end{minted}\n"
+        "\\caption{After \\cite{a}.}\n\\end{code}"
+    )
+    assert "\\cite{a}" in float_body and "Smith" not in float_body
+    literate = latex_body("\\begin{code}\nf x = g (Smith, 2010) @x\n\\end{code}")
+    assert not literate.strip()
+
+
+def test_the_preamble_abstract_is_kept_as_its_own_paragraph() -> None:
+    text = (
+        "\\documentclass{apa6}\n\\title{T}\n\\abstract{%\nFirst (Blume et al., 2018).\n\n"
+        "Second paragraph.\n}\n\\def\\abstract{no}\n\\begin{document}\nBody text.\n\\end{document}"
+    )
+    manuscript = parse_manuscript(text, "latex")
+    paragraphs = [" ".join(manuscript.text[b.start : b.end].split()) for b in manuscript.blocks]
+    assert paragraphs == ["First (Blume et al., 2018).", "Second paragraph.", "Body text."]
+    assert manuscript.line_of(manuscript.text.index("Blume")) == 4
+
+
+def test_a_url_shaped_cite_key_is_not_blanked_as_a_url() -> None:
+    body = latex_body("\\citet{http://a.org/abs/1} and http://b.org and \\cite{doi:10.1/x}")
+    assert "\\citet{http://a.org/abs/1}" in body and "\\cite{doi:10.1/x}" in body
+    assert "b.org" not in body
+
+
+def test_latex_emphasis_spans_are_recorded_except_et_al() -> None:
+    manuscript = parse_manuscript(
+        "\\begin{document}\nSmith \\emph{et~al.} wrote \\textit{A \\emph{Nested} Title}.\n"
+        "\\end{document}",
+        "latex",
+    )
+    spans = sorted(" ".join(manuscript.text[a:b].split()) for a, b in manuscript.emphasis)
+    assert spans == ["A Nested Title", "Nested"]
+
+
+def test_markdown_link_brackets_are_blanked_and_the_link_text_kept() -> None:
+    text = "see ([Quintana 2020](#ref-q)) and ![a](b.png) and [Lee \\[2019\\] 2023](#ref-l)"
+    clean = parse_manuscript(text, "markdown").text
+    assert len(clean) == len(text)
+    assert " ".join(clean.split()) == "see ( Quintana 2020 ) and ! a and Lee \\[2019\\] 2023"
