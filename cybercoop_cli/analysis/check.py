@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cybercoop_cli.analysis.citations import STOPWORDS, find_citations
+from cybercoop_cli.analysis.fields import FieldFinding, field_matches
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -70,7 +71,8 @@ def listed_candidates(keys: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CheckFinding:
-    """A finding and where it is: offsets in the clean text, column, paragraph, context."""
+    """A finding and where it is: offsets in the clean text, column, paragraph, context;
+    for a PDF also the page and the line on that page."""
 
     finding: Finding
     start: int = -1
@@ -78,6 +80,8 @@ class CheckFinding:
     column: int | None = None
     paragraph: int | None = None
     context: str = ""
+    page: int | None = None
+    page_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,12 @@ def _check(
     citations = find_citations(manuscript.body)
     report("resolving citations", 1, 7)
     matches = resolve(citations, sources)
+    field_findings: list[FieldFinding] = []
+    if manuscript.fields:  # Zotero, Mendeley, EndNote: resolved from their item data
+        matches, field_findings = field_matches(manuscript, matches, sources, origin)
     checker = _Checker(manuscript, sources, notes, matches)
+    for found in field_findings:
+        checker.add(found.kind, found.message, found.start, found.end, candidate=found.candidate)
     stages = (
         ("checking citations", checker.citation_findings),
         ("uncited references", checker.uncited_references),
@@ -197,6 +206,7 @@ class _Checker:
         severity, _ = KINDS[kind]
         m = self.manuscript
         line, column, paragraph = m.locate(start)
+        page = m.page_line(start) if m.pages else None
         finding = Finding(
             kind=kind,
             severity=severity,
@@ -215,6 +225,8 @@ class _Checker:
                 column=column,
                 paragraph=paragraph,
                 context=_context(m, start, end, line),
+                page=page[0] if page else None,
+                page_line=page[1] if page else None,
             )
         )
 
