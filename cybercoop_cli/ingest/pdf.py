@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -60,8 +60,8 @@ _SENTENCE_END = (".", "?", "!", ":", '"', "”", ")")
 class PdfLine:
     """One line of a page as printed: its text and where it stands.
 
-    ``page`` and ``number`` are 1-based (the number counts every line PDFium reads on the
-    page, headers included). ``x0``/``x1`` are its left and right edges and ``baseline``
+    ``page`` and ``number`` are 1-based: the number counts rows of text from the top of the
+    page, headers included (two columns side by side share row numbers). ``x0``/``x1`` are its left and right edges and ``baseline``
     its height in points from the bottom of the page; ``size`` is its main type size.
     ``superscripts`` are the spans of ``text`` set as superscript numbers;
     ``hyphenated`` says it ends in a line-break hyphen that PDFium marked as such.
@@ -144,29 +144,63 @@ def _page_lines(page: Any, page_number: int) -> list[PdfLine]:
         if line is not None:
             lines.append(line)
 
+    broken = False  # PDFium put a line break here; the next character may undo it
     for index in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(handle, index)
         if raw.FPDFText_IsHyphen(handle, index):
             raw.FPDFText_GetCharOrigin(handle, index, x, y)
             chars.append(("-", x.value, y.value, raw.FPDFText_GetFontSize(handle, index)))
             close(True)
+            broken = False
             continue
         if code in (13, 10):
-            if chars:
-                close(False)
+            broken = bool(chars)
             continue
         if code < 32 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
             continue  # control codes and lone surrogate halves carry no text
         raw.FPDFText_GetCharOrigin(handle, index, x, y)
         size = raw.FPDFText_GetFontSize(handle, index)
-        if chars and _starts_new_line(chars[-1], x.value, y.value, size):
+        if broken:
+            broken = False
+            if _continues(chars, x.value, y.value, size):
+                # A superscript set as a text object of its own, or the text after one:
+                # PDFium breaks the line there, but it goes on to the right.
+                if x.value - chars[-1][1] > 0.9 * max(chars[-1][3], 1.0) and code != 32:
+                    chars.append((" ", x.value, y.value, size))
+            else:
+                close(False)
+        elif chars and _starts_new_line(chars[-1], x.value, y.value, size):
             close(False)
+        if code == 32 and (not chars or chars[-1][0] == " "):
+            continue  # PDFium's generated space next to a drawn one
         chars.append((chr(code), x.value, y.value, size))
     if chars:
         close(False)
     textpage.close()
     page.close()
-    return lines
+    return _numbered(lines)
+
+
+def _numbered(lines: list[PdfLine]) -> list[PdfLine]:
+    """Number the lines as a reader counts them: by rows from the top of the page (lines
+    of two columns side by side share a number), whatever order the PDF draws them in."""
+    rows: list[float] = []
+    for baseline in sorted((line.baseline for line in lines), reverse=True):
+        if not rows or rows[-1] - baseline > 2.0:
+            rows.append(baseline)
+    numbered = []
+    for line in lines:
+        row = next(n for n, top in enumerate(rows, 1) if top - line.baseline <= 2.0)
+        numbered.append(replace(line, number=row))
+    return numbered
+
+
+def _continues(
+    chars: list[tuple[str, float, float, float]], x: float, y: float, size: float
+) -> bool:
+    first = chars[0]
+    scale = max(size, first[3], 1.0)
+    return x >= chars[-1][1] - 0.5 and abs(y - first[2]) < 0.6 * scale
 
 
 def _starts_new_line(
