@@ -144,22 +144,39 @@ def _page_lines(page: Any, page_number: int) -> list[PdfLine]:
         if line is not None:
             lines.append(line)
 
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters beyond the BMP: one index each, read one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
     broken = False  # PDFium put a line break here; the next character may undo it
-    for index in range(textpage.count_chars()):
-        code = raw.FPDFText_GetUnicode(handle, index)
-        if raw.FPDFText_IsHyphen(handle, index):
+    size = 0.0
+    for index, char in enumerate(text):
+        if char in "\ufffe\x02" and raw.FPDFText_IsHyphen(handle, index):
             raw.FPDFText_GetCharOrigin(handle, index, x, y)
             chars.append(("-", x.value, y.value, raw.FPDFText_GetFontSize(handle, index)))
             close(True)
             broken = False
             continue
-        if code in (13, 10):
+        if char in "\r\n":
             broken = bool(chars)
             continue
+        code = ord(char)
         if code < 32 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
             continue  # control codes and lone surrogate halves carry no text
-        raw.FPDFText_GetCharOrigin(handle, index, x, y)
-        size = raw.FPDFText_GetFontSize(handle, index)
+        # Each position costs two calls into PDFium: they are made where the geometry
+        # matters (word edges, digits and marks that may be superscripts, line starts);
+        # a letter inside a word has its word's.
+        after = text[index + 1 : index + 2]
+        if (
+            broken
+            or not chars
+            or chars[-1][0] == " "
+            or char == " "
+            or not char.isalpha()
+            or after in ("", " ", "\r", "\n")
+        ):
+            raw.FPDFText_GetCharOrigin(handle, index, x, y)
+            size = raw.FPDFText_GetFontSize(handle, index)
         if broken:
             broken = False
             if _continues(chars, x.value, y.value, size):
@@ -173,7 +190,7 @@ def _page_lines(page: Any, page_number: int) -> list[PdfLine]:
             close(False)
         if code == 32 and (not chars or chars[-1][0] == " "):
             continue  # PDFium's generated space next to a drawn one
-        chars.append((chr(code), x.value, y.value, size))
+        chars.append((char, x.value, y.value, size))
     if chars:
         close(False)
     textpage.close()
