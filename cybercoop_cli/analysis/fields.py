@@ -18,7 +18,8 @@ surname and year when only one source has both. Then:
 
 The finder's citations inside a field are replaced by one match per item, so a field in
 any style (author-date, numbered, superscript) is checked the same way; a field whose data
-cannot be read keeps the finder's reading of its visible text.
+cannot be read keeps the finder's reading of its visible text (reading the manuscript
+warns about it).
 """
 
 from __future__ import annotations
@@ -131,15 +132,7 @@ def field_matches(
     for number, f in enumerate(fields):
         written = inside.get(number, [])
         if f.problem or not f.items:
-            kept += written
-            findings.append(
-                FieldFinding(
-                    "unresolved-citation",
-                    f"a {f.manager} citation field cannot be read: {f.problem}",
-                    f.start,
-                    f.end,
-                )
-            )
+            kept += written  # reading the manuscript warned; the visible text stands
             continue
         visible = " ".join(manuscript.text[f.start : f.end].split())
         for item in f.items:

@@ -96,6 +96,7 @@ def docx_manuscript(body: DocxText, path: str) -> Manuscript:
         clean, offsets = blanked, OffsetMap()
     to_clean = _SourceToClean(shifts)
     fields: list[CitationField] = []
+    warnings: list[str] = []
     references_at = -1
     for instruction, start, end in body.fields:
         kind = field_kind(instruction)
@@ -109,11 +110,24 @@ def docx_manuscript(body: DocxText, path: str) -> Manuscript:
                 references_at = clean_start
             continue
         items, formatted, problem = parse_instruction(instruction)
+        if problem:
+            paragraph = source.count("\n", 0, start) + 1
+            warnings.append(
+                f"paragraph {paragraph}: a {manager} citation field cannot be read ({problem}); "
+                "its visible text is checked instead"
+            )
         fields.append(
             CitationField(manager, clean_start, clean_end, items, formatted, False, problem)
         )
     return _finish(
-        path, "docx", source, clean, offsets, (), fields=tuple(fields), references_at=references_at
+        path,
+        "docx",
+        source,
+        clean,
+        offsets,
+        tuple(warnings),
+        fields=tuple(fields),
+        references_at=references_at,
     )
 
 
@@ -191,6 +205,7 @@ class _Field:
     instruction: list[str] = field(default_factory=list)
     showing: bool = False  # past "separate": its result is on the page
     start: int = 0
+    data: str = ""  # EndNote's citation XML from w:fldData
 
 
 def _walk(data: bytes, name: str) -> DocxText:
@@ -218,14 +233,15 @@ def _walk(data: bytes, name: str) -> DocxText:
             elif tag == f"{_W}fldChar":
                 kind = element.get(f"{_W}fldCharType")
                 if kind == "begin":
-                    stack.append(_Field())
+                    stack.append(_Field(data=_field_data(element)))
                 elif kind == "separate" and stack:
                     stack[-1].showing = True
                     stack[-1].start = base + length
                 elif kind == "end" and stack:
                     done = stack.pop()
                     start = done.start if done.showing else base + length
-                    body.fields.append(("".join(done.instruction), start, base + length))
+                    instruction = "".join(done.instruction) + done.data
+                    body.fields.append((instruction, start, base + length))
             continue
         if tag == f"{_W}instrText":
             if stack and not stack[-1].showing:
@@ -260,6 +276,32 @@ def _walk(data: bytes, name: str) -> DocxText:
             parts.append(text)
             length += len(text)
     return body
+
+
+FIELD_DATA_MAX = 4 * 1024 * 1024  # base64 characters of one field's w:fldData
+
+
+def _field_data(begin: Any) -> str:
+    """EndNote's citation XML when it is kept base64 in the field's ``w:fldData``."""
+    import base64
+    import binascii
+
+    data = begin.find(f"{_W}fldData")
+    text = "".join((data.text or "").split()) if data is not None else ""
+    if not text or len(text) > FIELD_DATA_MAX:
+        return ""
+    try:
+        decoded = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            xml = decoded.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "<EndNote" in xml:
+            return " " + xml
+    return ""
 
 
 def _superscript(text_element: Any) -> bool:

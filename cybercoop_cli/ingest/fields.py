@@ -13,7 +13,9 @@ The JSON is a CSL citation: ``citationItems[].itemData`` are CSL-JSON items (``a
 ``issued``, ``title``, ``DOI``), and the text the manager generated is in
 ``properties.plainCitation`` (Zotero) or ``mendeley.plainTextFormattedCitation``. EndNote's
 XML has ``Author``/``Year`` and a ``record`` with titles, contributors and the DOI in
-``electronic-resource-num``, and ``DisplayText``. The EndNote XML is parsed with entity
+``electronic-resource-num``, and ``DisplayText``; when it is long EndNote keeps it base64
+in the field's ``w:fldData`` (with a nested ``EN.CITE.DATA`` field), which the .docx
+reader appends to the instruction. The EndNote XML is parsed with entity
 expansion and network access off.
 """
 
@@ -75,6 +77,8 @@ def field_kind(instruction: str) -> tuple[str, bool] | None:
         return "Mendeley", False
     if "EN.REFLIST" in text:
         return "EndNote", True
+    if "EN.CITE.DATA" in text:
+        return None  # a marker nested in EN.CITE: the data is in the outer field's w:fldData
     if "EN.CITE" in text:
         return "EndNote", False
     return None

@@ -285,3 +285,36 @@ def test_superscript_numbers_become_bracketed_markers(tmp_path: Path) -> None:
     assert manuscript.locate(at) == (1, 17, 1)
     after = manuscript.text.index("in an area")
     assert manuscript.column_of(after) == manuscript.source.index("in an area") + 1
+
+
+def test_endnote_data_in_fld_data_and_an_unreadable_field(tmp_path: Path) -> None:
+    import base64
+
+    xml = endnote("Brown", 2018, "Commons and their keepers", "(Brown, 2018)")
+    data = base64.b64encode(xml[xml.index("<EndNote") :].encode()).decode()
+    # EndNote's long form: the XML in w:fldData, an EN.CITE.DATA field nested in the
+    # instruction, and nothing but "ADDIN EN.CITE" in the instruction text.
+    long_form = (
+        f'<w:r><w:fldChar w:fldCharType="begin"><w:fldData xml:space="preserve">{data}'
+        '</w:fldData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> ADDIN EN.CITE '
+        "</w:instrText></w:r>"
+        + field_begin(" ADDIN EN.CITE.DATA ").replace(
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', ""
+        )
+        + FIELD_END
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + run("(Brown, 2018)")
+        + FIELD_END
+    )
+    broken = complex_field(' ADDIN ZOTERO_ITEM CSL_CITATION {"citationItems": [', "(Chang, 2020)")
+    path = make_docx(
+        tmp_path / "endnote.docx", [run("Keepers guard ") + long_form, run("See ") + broken]
+    )
+    manuscript = read_manuscript(path)
+    endnote_field, zotero_field = manuscript.fields
+    assert endnote_field.manager == "EndNote" and not endnote_field.problem
+    assert endnote_field.items[0].surnames == ("Brown",)
+    assert manuscript.text[endnote_field.start : endnote_field.end] == "(Brown, 2018)"
+    assert zotero_field.problem and not zotero_field.items
+    (warning,) = manuscript.warnings
+    assert warning.startswith("paragraph 2: a Zotero citation field cannot be read")
