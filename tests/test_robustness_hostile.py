@@ -4,7 +4,7 @@ Each test here fails when its protection is removed. Checked by mutation (a copy
 tree with the protection disabled, then these tests run): the HTML escaping in
 ``render/gaps_html._e`` and ``render/gaps_markdown.md_escape`` (identity: the gaps tests
 fail); the alias refusal in ``yamlnodes._convert`` (the bomb test then runs for minutes);
-the compression-ratio limit in ``manuscript.read_docx_paragraphs`` (the zip-bomb test
+the compression-ratio limit in ``docx.read_docx_paragraphs`` (the zip-bomb test
 fails). The export tests assert on the final HTML, Markdown-rendered-as-HTML and LaTeX, so
 any path by which note or .bib text reached them as markup would fail them; they were not
 mutation-checked one by one, and neither were the duplicate-key, DOCTYPE, member-count and
