@@ -4,7 +4,7 @@ Each test here fails when its protection is removed. Checked by mutation (a copy
 tree with the protection disabled, then these tests run): the HTML escaping in
 ``render/gaps_html._e`` and ``render/gaps_markdown.md_escape`` (identity: the gaps tests
 fail); the alias refusal in ``yamlnodes._convert`` (the bomb test then runs for minutes);
-the compression-ratio limit in ``manuscript.read_docx_paragraphs`` (the zip-bomb test
+the compression-ratio limit in ``docx.read_docx_paragraphs`` (the zip-bomb test
 fails). The export tests assert on the final HTML, Markdown-rendered-as-HTML and LaTeX, so
 any path by which note or .bib text reached them as markup would fail them; they were not
 mutation-checked one by one, and neither were the duplicate-key, DOCTYPE, member-count and
@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 
 from cybercoop_cli.cli.app import app
 from cybercoop_cli.errors import InputError
-from cybercoop_cli.ingest import manuscript as manuscript_module
-from cybercoop_cli.ingest.manuscript import read_docx_paragraphs
+from cybercoop_cli.ingest import docx as docx_module
+from cybercoop_cli.ingest.docx import read_docx_paragraphs
 from cybercoop_cli.ingest.notes import read_note
 from cybercoop_cli.ingest.review import read_review
 
@@ -287,7 +287,7 @@ def test_a_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
     # signature of a bomb (a real one expands to gigabytes).
     path = docx(tmp_path / "bomb.docx", paragraphs("a" * 4_000_000))
     info = zipfile.ZipFile(path).getinfo("word/document.xml")
-    assert info.file_size / info.compress_size > manuscript_module.DOCX_MAX_RATIO
+    assert info.file_size / info.compress_size > docx_module.DOCX_MAX_RATIO
     with pytest.raises(InputError, match="zip bomb"):
         read_docx_paragraphs(path)
     result = CliRunner().invoke(app, ["check", str(path), "--bib", str(tmp_path / "none.bib")])
@@ -298,15 +298,15 @@ def test_a_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
 def test_a_docx_document_over_the_size_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(manuscript_module, "DOCX_MAX_XML_BYTES", 10_000)
-    monkeypatch.setattr(manuscript_module, "DOCX_MAX_RATIO", 10**9)
+    monkeypatch.setattr(docx_module, "DOCX_MAX_XML_BYTES", 10_000)
+    monkeypatch.setattr(docx_module, "DOCX_MAX_RATIO", 10**9)
     path = docx(tmp_path / "big.docx", paragraphs(*(f"Paragraph {i}." for i in range(1_000))))
     with pytest.raises(InputError):
         read_docx_paragraphs(path)
 
 
 def test_a_docx_with_too_many_parts_is_refused(tmp_path: Path) -> None:
-    limit = manuscript_module.DOCX_MAX_MEMBERS
+    limit = docx_module.DOCX_MAX_MEMBERS
     path = docx(tmp_path / "parts.docx", paragraphs("Hi."), extra_members=limit)
     with pytest.raises(InputError, match=f"over {limit}"):
         read_docx_paragraphs(path)

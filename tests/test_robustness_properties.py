@@ -20,7 +20,8 @@ from cybercoop_cli.analysis.citations import find_citations
 from cybercoop_cli.errors import CybercoopError
 from cybercoop_cli.ingest.bibtex import read_bibliography
 from cybercoop_cli.ingest.csljson import read_csl_json
-from cybercoop_cli.ingest.manuscript import parse_docx_paragraphs, parse_manuscript
+from cybercoop_cli.ingest.docx import parse_docx_paragraphs
+from cybercoop_cli.ingest.manuscript import parse_manuscript
 from cybercoop_cli.ingest.notes import parse_note
 from cybercoop_cli.ingest.review import read_review
 from cybercoop_cli.ingest.ris import read_ris

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cybercoop_cli.analysis.citations import STOPWORDS, doubtful, find_citations
+from cybercoop_cli.analysis.fields import FieldFinding, field_matches
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -72,7 +73,8 @@ def listed_candidates(keys: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CheckFinding:
-    """A finding and where it is: offsets in the clean text, column, paragraph, context."""
+    """A finding and where it is: offsets in the clean text, column, paragraph, context;
+    for a PDF also the page and the line on that page."""
 
     finding: Finding
     start: int = -1
@@ -80,6 +82,8 @@ class CheckFinding:
     column: int | None = None
     paragraph: int | None = None
     context: str = ""
+    page: int | None = None
+    page_line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,12 @@ def _check(
         # emphasised title with a year that names no source is a title.
         if match.grade is not Grade.NONE or not doubtful(match.citation)
     ]
+    field_findings: list[FieldFinding] = []
+    if manuscript.fields:  # Zotero, Mendeley, EndNote: resolved from their item data
+        matches, field_findings = field_matches(manuscript, matches, sources, origin)
     checker = _Checker(manuscript, sources, notes, matches, cite_all=cite_all)
+    for found in field_findings:
+        checker.add(found.kind, found.message, found.start, found.end, candidate=found.candidate)
     stages = (
         ("checking citations", checker.citation_findings),
         ("uncited references", checker.uncited_references),
@@ -225,6 +234,7 @@ class _Checker:
             message += " (the reference-list entry could not be read with confidence)"
         m = self.manuscript
         line, column, paragraph = m.locate(start)
+        page = m.page_line(start) if m.pages else None
         finding = Finding(
             kind=kind,
             severity=severity,
@@ -243,6 +253,8 @@ class _Checker:
                 column=column,
                 paragraph=paragraph,
                 context=_context(m, start, end, line),
+                page=page[0] if page else None,
+                page_line=page[1] if page else None,
             )
         )
 

@@ -36,7 +36,7 @@ def check(
     manuscript: Annotated[
         Path | None,
         typer.Argument(
-            help="The manuscript (.md, .Rmd, .qmd, .txt, .tex or .docx). "
+            help="The manuscript (.md, .Rmd, .qmd, .txt, .tex, .docx or .pdf). "
             "Default: the review file's 'manuscript:' entry.",
             show_default=False,
         ),

@@ -72,7 +72,7 @@ def gaps(
             "--manuscript",
             "-m",
             help="Also compare the notes with the citations in this manuscript "
-            "(.md, .txt, .tex, .docx): claims whose source it never cites, and sources it "
+            "(.md, .txt, .tex, .docx, .pdf): claims whose source it never cites, and sources it "
             "cites in sections their claims do not support.",
             exists=True,
             dir_okay=False,

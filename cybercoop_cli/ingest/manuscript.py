@@ -1,4 +1,4 @@
-"""Reading a manuscript (.md, .txt, .tex, .docx) into clean text that keeps its line map.
+"""Reading a manuscript (.md, .txt, .tex, .docx, .pdf) into clean text that keeps its line map.
 
 The clean text is what the citation finder reads. Everything that is not prose is blanked
 out of it, so that it can never be taken for a citation: code spans and blocks, URLs,
@@ -11,7 +11,10 @@ manuscript carries a map from clean-text offsets back to the file's lines.
 
 A .docx file has no lines: its paragraphs become the lines of the text (paragraph N is
 line N, empty paragraphs included), so the same prose in a .txt file with one paragraph
-per line gives the same positions.
+per line gives the same positions (:mod:`cybercoop_cli.ingest.docx` reads it, with the
+citation fields of Zotero, Mendeley and EndNote). A PDF's printed lines are the lines of
+its source text, each with its page and its line on that page
+(:mod:`cybercoop_cli.ingest.pdf`). This module dispatches on the file's suffix.
 
 Every scan here walks the text once, with ``str.find`` or regular expressions that start
 with a literal and contain no nested or adjacent open-ended repeats, so no input can make
@@ -23,14 +26,13 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-import zipfile
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from xml.etree import ElementTree
 
 from cybercoop_cli.errors import InputError
+from cybercoop_cli.ingest.fields import CitationField
 from cybercoop_cli.ingest.latex import (
     CITE_COMMAND,
     cite_commands,
@@ -45,13 +47,9 @@ from cybercoop_cli.ingest.references import (
 from cybercoop_cli.ingest.text import read_text
 from cybercoop_cli.model import Source
 
-# .docx limits: a Word file is a zip, and a zip can expand a few kilobytes into gigabytes.
-DOCX_MAX_MEMBERS = 2_000
-DOCX_MAX_XML_BYTES = 64 * 1024 * 1024
-DOCX_MAX_RATIO = 200
-
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".rmd": "markdown", ".qmd": "markdown"}
 SUFFIXES |= {".txt": "text", ".text": "text", ".tex": "latex", ".ltx": "latex", ".docx": "docx"}
+SUFFIXES |= {".pdf": "pdf"}
 
 REFERENCE_HEADINGS = frozenset(
     {
@@ -120,6 +118,10 @@ class Manuscript:
     # LaTeX's \\emph{...}/\\textit{...} groups as clean-text spans: titles, which the
     # citation finder never reads as authors' names ("\\emph{Neural Filtering} (2021)").
     emphasis: tuple[tuple[int, int], ...] = ()
+    #: For a PDF, ``(page, line on the page)`` of each source line; empty otherwise.
+    pages: tuple[tuple[int, int], ...] = ()
+    #: Citation and bibliography fields of a .docx written with a reference manager.
+    fields: tuple[CitationField, ...] = ()
 
     @property
     def body(self) -> str:
@@ -144,6 +146,12 @@ class Manuscript:
         line = bisect_right(self.line_starts, source)
         return line, source - self.line_starts[line - 1] + 1, line if self.kind == "docx" else None
 
+    def page_line(self, offset: int) -> tuple[int, int] | None:
+        """``(page, line on that page)`` of a clean-text offset in a PDF; ``None`` otherwise."""
+        if not self.pages:
+            return None
+        return self.pages[min(self.line_of(offset), len(self.pages)) - 1]
+
     def paragraph_of(self, offset: int) -> int | None:
         """The 1-based paragraph number in a .docx file; ``None`` for other formats."""
         return self.line_of(offset) if self.kind == "docx" else None
@@ -165,7 +173,8 @@ class Manuscript:
 
 
 def read_manuscript(path: Path, *, display: str | None = None) -> Manuscript:
-    """Read a .md/.Rmd/.qmd, .txt, .tex or .docx manuscript; raise InputError when unreadable."""
+    """Read a .md/.Rmd/.qmd, .txt, .tex, .docx or .pdf manuscript; raise InputError when
+    unreadable."""
     path = Path(path)
     name = display or str(path)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -176,7 +185,13 @@ def read_manuscript(path: Path, *, display: str | None = None) -> Manuscript:
         raise InputError("manuscript not found" if not path.exists() else "not a file", file=name)
     try:
         if kind == "docx":
-            return parse_docx_paragraphs(read_docx_paragraphs(path, name), name)
+            from cybercoop_cli.ingest.docx import read_docx
+
+            return read_docx(path, name)
+        if kind == "pdf":
+            from cybercoop_cli.ingest.pdf import read_pdf
+
+            return read_pdf(path, name)
         text, warning = read_text(path)
     except OSError as exc:
         raise InputError(f"cannot read manuscript: {exc.strerror or exc}", file=name) from exc
@@ -200,15 +215,23 @@ def parse_manuscript(
     return _finish(path, kind, text, clean, offsets, tuple(warnings))
 
 
-def parse_docx_paragraphs(paragraphs: Sequence[str], path: str = "<docx>") -> Manuscript:
-    """Build a manuscript from Word paragraphs: each paragraph is one line of the text."""
-    source = "\n".join(p.replace("\n", " ") for p in paragraphs)
-    return _finish(path, "docx", source, _clean_plain(source), OffsetMap(), ())
-
-
 def _finish(
-    path: str, kind: str, source: str, clean: str, offsets: OffsetMap, warnings: tuple[str, ...]
+    path: str,
+    kind: str,
+    source: str,
+    clean: str,
+    offsets: OffsetMap,
+    warnings: tuple[str, ...],
+    *,
+    pages: tuple[tuple[int, int], ...] = (),
+    fields: tuple[CitationField, ...] = (),
+    references_at: int = -1,
 ) -> Manuscript:
+    """The manuscript of a clean text: blocks, reference section and entries.
+
+    ``references_at`` is where a reference list starts when no heading says so (a Word
+    bibliography field): the blocks from there on are its entries.
+    """
     line_starts = [0]
     find = source.find
     position = find("\n")
@@ -217,6 +240,9 @@ def _finish(
         position = find("\n", position + 1)
     blocks = _blocks(clean, kind, source, offsets, line_starts)
     body_end, reference_blocks = _reference_section(clean, blocks, kind)
+    if body_end < 0 <= references_at:
+        reference_blocks = [b for b in blocks if b.start >= references_at]
+        body_end = references_at if reference_blocks else -1
     manuscript = Manuscript(
         path=path,
         kind=kind,
@@ -227,6 +253,8 @@ def _finish(
         offsets=offsets,
         line_starts=tuple(line_starts),
         warnings=warnings,
+        pages=pages,
+        fields=fields,
     )
     if reference_blocks:
         spans = [(block.start, block.end) for block in reference_blocks]
@@ -242,8 +270,26 @@ def _finish(
             offsets=offsets,
             line_starts=manuscript.line_starts,
             warnings=warnings,
+            pages=pages,
+            fields=fields,
         )
     return manuscript
+
+
+_SUPERSCRIPT_NUMBERS = re.compile(r"\d{1,3}(?:\s*[,–—‒-]\s*\d{1,3})*")
+_EXPONENT_BASE = re.compile(r"(?:^|[^\w])[^\W\d_]{1,2}$|\d$")
+
+
+def superscript_marker(before: str, raised: str) -> str | None:
+    """The bracketed marker (``[1,3-5]``) for numbers set in superscript after ``before``
+    (in .docx and PDF), or ``None`` when they read as an exponent (``10⁵``, ``m²``, ``x²``)
+    or are not a list of numbers. The numeric citation finder reads the marker."""
+    text = raised.strip(" ,;")
+    if not _SUPERSCRIPT_NUMBERS.fullmatch(text) or _EXPONENT_BASE.search(before.rstrip()):
+        return None
+    if not before.strip():
+        return None  # a number opening a line is a note or affiliation label
+    return "[" + re.sub(r"[–—‒]", "-", re.sub(r"\s+", "", text)) + "]"
 
 
 # --------------------------------------------------------------------------- blanking
@@ -1004,14 +1050,14 @@ def _add_blocks(clean: str, start: int, end: int, kind: str, blocks: list[Block]
             blocks.append(Block(line_end + 1, end))
         return
     first_end = clean.find("\n", lead, end)
-    if kind == "text" and first_end > 0:
+    if kind in {"text", "pdf"} and first_end > 0:
         first_line = clean[lead:first_end].strip().rstrip(":").strip().lower()
         if first_line in REFERENCE_HEADINGS:
             # "References" directly above the first entry, with no blank line between.
             blocks.append(Block(lead, first_end, heading=True))
             blocks.append(Block(first_end + 1, end))
             return
-    if kind in {"text", "docx"} and _looks_like_heading(stripped):
+    if kind in {"text", "docx", "pdf"} and _looks_like_heading(stripped):
         blocks.append(Block(lead, end, heading=True))
         return
     blocks.append(Block(lead, end))
@@ -1058,96 +1104,3 @@ def _heading_level(clean: str, block: Block) -> int:
     if text.startswith("#"):
         return len(text) - len(text.lstrip("#"))
     return 1
-
-
-# --------------------------------------------------------------------------- .docx
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def read_docx_paragraphs(path: Path, display: str | None = None) -> list[str]:
-    """The text of every paragraph of a .docx body, in order, with zip-bomb limits.
-
-    Deleted tracked changes are left out; tabs and line breaks become spaces. A file with
-    too many members, a document part over the size limit or an implausible compression
-    ratio is refused, and so is any DOCTYPE (Word never writes one; entities can explode).
-    """
-    name = display or str(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable .docx (zip) file: {exc}", file=name) from exc
-    with archive:
-        members = archive.infolist()
-        if len(members) > DOCX_MAX_MEMBERS:
-            raise InputError(f".docx has {len(members)} parts, over {DOCX_MAX_MEMBERS}", file=name)
-        try:
-            info = archive.getinfo("word/document.xml")
-        except KeyError:
-            raise InputError(
-                ".docx has no word/document.xml; is it a Word file?", file=name
-            ) from None
-        if info.file_size > DOCX_MAX_XML_BYTES or (
-            info.compress_size and info.file_size / info.compress_size > DOCX_MAX_RATIO
-        ):
-            raise InputError(
-                "word/document.xml expands too far (a zip bomb?); refusing to read it", file=name
-            )
-        data = bytearray()
-        try:
-            with archive.open(info) as handle:
-                while chunk := handle.read(1 << 20):
-                    data += chunk
-                    if len(data) > DOCX_MAX_XML_BYTES:  # the header may lie about the size
-                        raise InputError(
-                            "word/document.xml is larger than its header says; refusing it",
-                            file=name,
-                        )
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise InputError(f"damaged .docx: {exc}", file=name) from exc
-    head = bytes(data[:4096]).upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in bytes(data).upper():
-        raise InputError(".docx document part declares a DOCTYPE; refusing it", file=name)
-    return _docx_paragraphs(bytes(data), name)
-
-
-def _docx_paragraphs(data: bytes, name: str) -> list[str]:
-    paragraphs: list[str] = []
-    parts: list[str] = []
-    depth = 0
-    try:
-        for event, element in ElementTree.iterparse(_BytesReader(data), events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if tag == f"{_W}p":
-                    depth += 1
-                    if depth == 1:
-                        parts = []
-                continue
-            if tag == f"{_W}t":
-                parts.append(element.text or "")
-            elif tag in {f"{_W}tab", f"{_W}br", f"{_W}cr"}:
-                parts.append(" ")
-            elif tag == f"{_W}noBreakHyphen":
-                parts.append("-")
-            elif tag == f"{_W}p":
-                depth -= 1
-                if depth == 0:
-                    paragraphs.append("".join(parts).replace("\n", " "))
-                element.clear()
-    except ElementTree.ParseError as exc:
-        raise InputError(f"damaged .docx: word/document.xml is not XML ({exc})", file=name) from exc
-    return paragraphs
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-        self._position = 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size < 0:
-            size = len(self._data) - self._position
-        chunk = self._data[self._position : self._position + size]
-        self._position += len(chunk)
-        return bytes(chunk)

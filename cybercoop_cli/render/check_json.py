@@ -25,7 +25,7 @@ def finding_json(item: CheckFinding) -> dict[str, Any]:
         "candidate": finding.candidate,
         "hint": finding.hint,
         "context": item.context,
-    }
+    } | ({"page": item.page, "page_line": item.page_line} if item.page is not None else {})
 
 
 def check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
@@ -41,10 +41,11 @@ def check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
 
 def _check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
     citations = []
-    locate = manuscript.locate
+    locate, page_line, paged = manuscript.locate, manuscript.page_line, bool(manuscript.pages)
     for match in report.matches:
         c = match.citation
         line, column, paragraph = locate(c.start)
+        page = page_line(c.start) if paged else None
         citations.append(
             {
                 "text": c.text,
@@ -62,6 +63,7 @@ def _check_json(report: CheckReport, manuscript: Manuscript) -> dict[str, Any]:
                 "candidates": list(match.candidates[:LISTED_CANDIDATES]),
                 "candidate_count": len(match.candidates),
             }
+            | ({"page": page[0], "page_line": page[1]} if page else {})
         )
     grades = {grade.value: 0 for grade in Grade}
     for match in report.matches:

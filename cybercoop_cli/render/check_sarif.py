@@ -54,6 +54,8 @@ def check_sarif(report: CheckReport) -> dict[str, Any]:
                 ("key", finding.source),
                 ("candidate", finding.candidate),
                 ("paragraph", item.paragraph),
+                ("page", item.page),
+                ("pageLine", item.page_line),
                 ("hint", finding.hint or None),
             )
             if value is not None

@@ -14,9 +14,11 @@ ORIGINS = {
 
 
 def location(item: CheckFinding) -> str:
-    """``file:line:column``, or for .docx ``file: paragraph N``."""
+    """``file:line:column``; for .docx ``file: paragraph N``; for PDF ``file: page P, line L``."""
     finding = item.finding
     where = finding.file or ""
+    if item.page is not None:
+        return f"{where}: page {item.page}, line {item.page_line}"
     if item.paragraph is not None:
         return f"{where}: paragraph {item.paragraph}"
     if finding.line:

@@ -161,3 +161,30 @@ def test_input_errors_are_reported_and_outrank_findings(
         assert result.exit_code == ExitCode.INPUT, result.output
         assert "cybercrime-cooperation.bib:" in result.stderr and "error:" in result.stderr
         assert "name-mismatch" in result.stdout  # the findings are still reported
+
+
+def test_check_a_word_file_with_reference_manager_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zotero, Mendeley and EndNote fields in a real .docx, end to end through the CLI."""
+    from tests.ingest.test_docx import BIB, make_docx, manuscript_paragraphs
+
+    monkeypatch.chdir(tmp_path)
+    paper = make_docx(tmp_path / "paper.docx", manuscript_paragraphs(smith_visible="(Smith, 2021)"))
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(paper), "--bib", "refs.bib", "--format", "json"])
+    assert result.exit_code == ExitCode.FINDINGS, result.output
+    data = json.loads(result.stdout)
+    assert [(c["key"], c["match"], c["paragraph"]) for c in data["citations"]] == [
+        ("smith2020coop", "exact", 2),
+        ("lee2019", "exact", 2),
+        ("brown2018", "exact", 2),
+    ]
+    kinds = sorted((f["kind"], f["paragraph"]) for f in data["findings"])
+    assert kinds == [
+        ("uncited-reference", None),  # smith2020other
+        ("unresolved-citation", 2),  # Brown (2018): not in the bibliography field
+        ("year-mismatch", 2),  # "(Smith, 2021)" typed over Zotero's "(Smith, 2020)"
+    ]
+    text = runner.invoke(app, ["check", str(paper), "--bib", "refs.bib"]).stdout
+    assert f"{paper}: paragraph 2: error [year-mismatch]" in text
