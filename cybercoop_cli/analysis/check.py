@@ -14,6 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from cybercoop_cli.analysis.citations import STOPWORDS, find_citations
+from cybercoop_cli.analysis.numeric import (
+    NumericCitation,
+    find_numeric_citations,
+    numbering,
+    numeric_problems,
+    resolve_numeric,
+)
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -31,6 +38,10 @@ KINDS: dict[str, tuple[Severity, str]] = {
         "several sources fit (same surnames and year, no suffix); none is guessed",
     ),
     "uncited-reference": (Severity.WARNING, "a source that the manuscript never cites"),
+    "reversed-range": (
+        Severity.WARNING,
+        "a numeric citation range written backwards ('[7-5]'), so it may not say what is meant",
+    ),
     "et-al-style": (
         Severity.WARNING,
         "APA 7: three or more authors are cited as 'First et al.'; one or two in full",
@@ -125,9 +136,15 @@ def _check(
     report = progress or (lambda _stage, _done, _total: None)
     report("finding citations", 0, 7)
     citations = find_citations(manuscript.body)
+    labels = numbering(sources)
+    numeric = find_numeric_citations(manuscript.body, labels)
     report("resolving citations", 1, 7)
     matches = resolve(citations, sources)
+    if numeric:
+        matches = _merged(matches, resolve_numeric(numeric, labels))
     checker = _Checker(manuscript, sources, notes, matches)
+    for problem in numeric_problems(matches, labels):
+        checker.add(problem.kind, problem.message, problem.start, problem.end)
     stages = (
         ("checking citations", checker.citation_findings),
         ("uncited references", checker.uncited_references),
@@ -156,6 +173,19 @@ def _check(
         findings=tuple(findings),
         source_count=len(sources),
     )
+
+
+def _merged(matches: list[Match], numeric: list[Match]) -> list[Match]:
+    """Both lists in text order; an author-date citation inside a numeric marker is dropped."""
+    spans = [(m.citation.start, m.citation.end) for m in numeric]
+    starts = [start for start, _ in spans]
+    kept = []
+    for match in matches:
+        index = bisect_right(starts, match.citation.start) - 1
+        if index >= 0 and match.citation.start < spans[index][1]:
+            continue
+        kept.append(match)
+    return sorted(kept + numeric, key=lambda m: (m.citation.start, m.citation.end))
 
 
 def _display(source: Source) -> str:
@@ -223,6 +253,8 @@ class _Checker:
         listed_by_id: dict[int, str] = {}  # the candidates of a repeated citation, listed once
         for match in self.matches:
             c = match.citation
+            if isinstance(c, NumericCitation):
+                continue  # numbers are checked by numeric_problems
             shown = c.label() if not c.key else f"@{c.key}"
             if match.grade is Grade.NONE:
                 if c.key:
