@@ -11,10 +11,10 @@ from cybercoop_cli.errors import InputError
 from cybercoop_cli.ingest.manuscript import (
     DOCX_MAX_XML_BYTES,
     parse_manuscript,
-    parse_reference,
     read_docx_paragraphs,
     read_manuscript,
 )
+from cybercoop_cli.ingest.references import parse_reference
 
 
 def test_markdown_blanks_code_urls_emails_comments_and_cross_references() -> None:
