@@ -136,12 +136,13 @@ def _check(
     report = progress or (lambda _stage, _done, _total: None)
     report("finding citations", 0, 7)
     citations = find_citations(manuscript.body)
-    labels = numbering(sources)
-    numeric = find_numeric_citations(manuscript.body, labels)
     report("resolving citations", 1, 7)
     matches = resolve(citations, sources)
+    labels = numbering(sources)
+    resolved = sum(1 for m in matches if m.grade is not Grade.NONE)
+    numeric = find_numeric_citations(manuscript.body, labels, competing=resolved)
     if numeric:
-        matches = _merged(matches, resolve_numeric(numeric, labels))
+        matches = _merged(matches, resolve_numeric(numeric, labels), numbered=bool(labels))
     checker = _Checker(manuscript, sources, notes, matches)
     for problem in numeric_problems(matches, labels):
         checker.add(problem.kind, problem.message, problem.start, problem.end)
@@ -175,14 +176,22 @@ def _check(
     )
 
 
-def _merged(matches: list[Match], numeric: list[Match]) -> list[Match]:
-    """Both lists in text order; an author-date citation inside a numeric marker is dropped."""
+def _merged(matches: list[Match], numeric: list[Match], *, numbered: bool) -> list[Match]:
+    """Both lists in text order; an author-date citation inside a numeric marker is dropped.
+
+    In a paper that cites by number against a numbered list, an author-date "citation"
+    that matches no entry is a parenthesis that happens to hold a year ("(IHR 2005)"),
+    not a citation, and is dropped too.
+    """
     spans = [(m.citation.start, m.citation.end) for m in numeric]
     starts = [start for start, _ in spans]
+    by_number = numbered and len({m.citation.group for m in numeric}) > len(matches)
     kept = []
     for match in matches:
         index = bisect_right(starts, match.citation.start) - 1
         if index >= 0 and match.citation.start < spans[index][1]:
+            continue
+        if by_number and match.grade is Grade.NONE and not match.citation.key:
             continue
         kept.append(match)
     return sorted(kept + numeric, key=lambda m: (m.citation.start, m.citation.end))

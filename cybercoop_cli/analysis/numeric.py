@@ -349,8 +349,15 @@ def _fits_order(numbers: Iterable[int], highest: int, jump: int) -> tuple[bool, 
     return gaps <= 1, True
 
 
-def numeric_markers(text: str, labels: Mapping[int, str]) -> list[_Marker]:
-    """The numeric citation markers of ``text`` (clean body text), in text order."""
+def numeric_markers(
+    text: str, labels: Mapping[int, str], *, competing: int = 0
+) -> list[_Marker]:
+    """The numeric citation markers of ``text`` (clean body text), in text order.
+
+    ``competing`` is how many citations of another style (author-date) the text holds:
+    parentheses and bare numbers must bring in more references than that to be read as
+    citations (an APA paper with a numbered list numbers its studies and hypotheses too).
+    """
     count = max(labels) if labels else 0
     brackets = [
         m
@@ -365,7 +372,7 @@ def numeric_markers(text: str, labels: Mapping[int, str]) -> list[_Marker]:
     # shape that follows it best (compound numbers "(1)", "(2)" in a chemistry paper
     # follow an order too, but a shorter one than its citations).
     best, evidence = _ordered(text, brackets, count)
-    needed = max(evidence, MIN_STYLE_EVIDENCE - 1)
+    needed = max(evidence, MIN_STYLE_EVIDENCE - 1, competing)
     for candidates in (_parens(text), _bare(text)):
         merged = sorted(brackets + candidates, key=lambda m: m.start)
         kept, _ = _ordered(text, merged, count)
@@ -445,16 +452,16 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
 
 
 def find_numeric_citations(
-    text: str, labels: Mapping[int, str], *, first_group: int = 1_000_000
+    text: str, labels: Mapping[int, str], *, competing: int = 0, first_group: int = 1_000_000
 ) -> list[NumericCitation]:
     """One :class:`NumericCitation` per number cited in ``text``, in text order.
 
     ``labels`` maps the numbers of the manuscript's numbered reference list to source
     keys (see :func:`numbering`); without it only bracketed numbers are found.
-    ``first_group`` numbers the markers' groups (kept apart from the author-date ones).
+    ``competing`` is as for :func:`numeric_markers`. ``first_group`` numbers the markers' groups (kept apart from the author-date ones).
     """
     citations: list[NumericCitation] = []
-    for index, marker in enumerate(numeric_markers(text, labels)):
+    for index, marker in enumerate(numeric_markers(text, labels, competing=competing)):
         written = " ".join(marker.text.split())
         seen: set[int] = set()
         for number in marker.numbers:

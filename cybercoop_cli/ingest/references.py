@@ -7,12 +7,14 @@ and hands its blocks here; the entries become :class:`Source` objects keyed
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from cybercoop_cli.ingest.numbered import numbered_pieces
 from cybercoop_cli.model import Person, Source
 
 
@@ -25,6 +27,7 @@ class ReferenceEntry:
     authors: tuple[str, ...]
     year: str
     truncated: bool = False
+    label: str = ""  # its number in a numbered list ("12"), without the list's punctuation
 
 
 _YEAR_IN_ENTRY = re.compile(
@@ -42,6 +45,19 @@ def reference_entries(
 
     ``line_of`` maps a clean-text offset to its 1-based source line.
     """
+    blocks = list(blocks)
+    numbered = numbered_pieces(clean, blocks)
+    if numbered is not None:
+        # Split by the labels; each entry's text is read without its label, and an entry
+        # whose authors cannot be read is still the entry with that number.
+        for number, piece_start, piece_end in numbered:
+            text = " ".join(clean[piece_start:piece_end].split())
+            line = line_of(piece_start)
+            entry = parse_reference(text, line)
+            if entry is None:
+                entry = ReferenceEntry(text=text, line=line, authors=(), year="")
+            yield dataclasses.replace(entry, label=str(number))
+        return
     for block_start, block_end in blocks:
         # A block may hold several entries, one per line (Word, plain text, hard-wrapped
         # lists); a new entry starts on a line that opens with "Surname, I." or "Name. (".
@@ -119,9 +135,12 @@ def reference_sources(entries: Sequence[ReferenceEntry], path: str) -> tuple[Sou
     used: dict[str, int] = {}
     for entry in entries:
         persons = tuple(_person(name) for name in entry.authors)
-        folded = unicodedata.normalize("NFKD", entry.authors[0])
-        stem = "".join(c for c in folded if c.isalnum()).lower() or "ref"
-        key = f"{stem}-{entry.year.replace('.', '')}"
+        if entry.authors:
+            folded = unicodedata.normalize("NFKD", entry.authors[0])
+            stem = "".join(c for c in folded if c.isalnum()).lower() or "ref"
+            key = f"{stem}-{entry.year.replace('.', '')}"
+        else:
+            key = f"ref-{entry.label}"  # only a numbered entry is kept without authors
         used[key] = used.get(key, 0) + 1
         if used[key] > 1:
             key = f"{key}-{used[key]}"
@@ -132,7 +151,10 @@ def reference_sources(entries: Sequence[ReferenceEntry], path: str) -> tuple[Sou
                 entry_type="misc",
                 file=path,
                 line=entry.line,
-                fields=MappingProxyType({"year": entry.year, "note": entry.text}),
+                fields=MappingProxyType(
+                    {"year": entry.year, "note": entry.text}
+                    | ({"label": entry.label} if entry.label else {})
+                ),
                 authors=persons,
                 authors_truncated=entry.truncated,
                 title=entry.text,
