@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cybercoop_cli.analysis.citations import STOPWORDS, Citation
 from cybercoop_cli.analysis.resolve import Grade, Match
@@ -88,15 +89,12 @@ _PAREN = re.compile(rf"\( ?({_GROUP}) ?\)")
 # parenthesis right after it ("support 1, 2) .") is part of the marker. Inside, items are
 # joined without spaces ("1,2", "3-6"), or with them only before such a parenthesis.
 _BARE_RANGE = rf"{_NUMBER}(?:[{_DASH}]{_NUMBER})?"
-_BARE = re.compile(
-    rf"(?<=\s)(?:({_BARE_RANGE}(?:,{_BARE_RANGE})*)|({_GROUP})(?=\)))(\))?(?=\s|$)"
-)
+_BARE = re.compile(rf"(?<=\s)(?:({_BARE_RANGE}(?:,{_BARE_RANGE})*)|({_GROUP})(?=\)))(\))?(?=\s|$)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _ITEM = re.compile(rf"({_NUMBER})(?:\s?[{_DASH}]\s?({_NUMBER}))?")
 
 #: Words before a number that make it a label or a quantity, not a citation.
-_BEFORE_WORDS = frozenset(
-    """
+_BEFORE_WORDS_TEXT = """
     table tables tab tab. figure figures fig fig. figs figs. scheme schemes eq eq. eqs
     eqs. equation equations section sections sec sec. chapter chapters chap chap.
     appendix step steps entry entries compound compounds complex complexes ligand
@@ -112,31 +110,29 @@ _BEFORE_WORDS = frozenset(
     january february march april may june july august september october november
     december jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep.
     sept sept. oct oct. nov nov. dec dec. n
-    """.split()
-)
+    """
+_BEFORE_WORDS = frozenset(_BEFORE_WORDS_TEXT.split())
 
 #: Words after a number that make it a quantity.
-_UNITS = frozenset(
-    """
+_UNITS_TEXT = """
     % ‰ mg g kg µg μg ug ng pg mol mmol µmol μmol nmol pmol m mm cm km nm µm μm pm l ml
     µl μl dl s ms min h hr hrs d wk y yr yrs k kb bp kda da mhz ghz hz khz w kw mw v mv
     kv a ma j kj kcal cal ev kev mev gev pa kpa mpa gpa bar atm torr °c °f ° k eq equiv
     equiv. m/s mg/kg times fold percent per x × years months weeks days hours minutes
     seconds
-    """.split()
-)
+    """
+_UNITS = frozenset(_UNITS_TEXT.split())
 
 #: Words after a number that make it a count of things ("3 groups") when the number
 #: brings in no new reference.
-_COUNTED_NOUNS = frozenset(
-    """
+_COUNTED_NOUNS_TEXT = """
     patients subjects participants people persons children adults women men mice rats
     cells samples groups studies trials cases years months weeks days hours minutes
     seconds times steps sites regions countries genes proteins species compounds
     individuals households articles papers items questions categories types levels
     points dimensions parameters variables factors classes members units replicates
-    """.split()
-)
+    """
+_COUNTED_NOUNS = frozenset(_COUNTED_NOUNS_TEXT.split())
 
 
 @dataclass(slots=True)
@@ -198,7 +194,7 @@ def _quantity_before(before: str) -> bool:
     if word in _BEFORE_WORDS:
         return True  # "fig.", "no." are listed with their stop; "weeks." ends a sentence
     # "n =", "p <", "×", "±", a formula, a number ("2015 2" is a date then a number)
-    return bool(word) and (word[-1] in "=<>±×+*/^~≈≤≥" or word[-1].isdigit() and "." in word)
+    return bool(word) and (word[-1] in "=<>±×+*/^~≈≤≥" or (word[-1].isdigit() and "." in word))
 
 
 def _quantity_after(after: str) -> bool:
@@ -216,8 +212,8 @@ def _brackets(text: str) -> list[_Marker]:
         if parsed is None:
             continue
         before = text[found.start() - 1] if found.start() > 0 else " "
-        if before.isalnum() or before in "_^":
-            continue  # x[2], a_[1]: an index, not a citation
+        if before in "_^" or (before.isalnum() and not _glued_to_word(text, found.start())):
+            continue  # x[2], a_[1], x1[2]: an index, not a citation
         word = _word_before(text, found.start()).lower().rstrip(".:,")
         if word in {"range", "interval", "intervals", "eq", "eqs", "equation", "equations"}:
             continue
@@ -244,6 +240,20 @@ def _brackets(text: str) -> list[_Marker]:
     return markers
 
 
+def _glued_to_word(text: str, position: int) -> bool:
+    """Does a word of three or more letters end at ``position`` ("shown[1,3-5]")?
+
+    A superscript run from Word or a PDF arrives as a bracket glued to its word; an
+    index is glued to a letter or an identifier ("x[2]", "a1[3]").
+    """
+    start = position
+    while start > 0 and position - start < 40 and text[start - 1].isalpha():
+        start -= 1
+    return position - start >= 3 and (
+        start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.")
+    )
+
+
 def _parens(text: str) -> list[_Marker]:
     markers: list[_Marker] = []
     for found in _PAREN.finditer(text):
@@ -259,8 +269,10 @@ def _parens(text: str) -> list[_Marker]:
             continue  # "as follows: (1) ...", "Eq. (3)", "n = (2)"
         if word[-1] in ".!?" and not word.rstrip(".").isalpha():
             continue
-        # "(1) the first ..." opening a sentence or a paragraph is a list item.
-        if before == "\n" or (word.endswith(".") and _word_after(text, found.end())[:1].islower()):
+        # "(1) the first ..." opening a sentence or a paragraph, or "..., (2) isolate"
+        # and "... or (3) wait" inside one, is a list item.
+        opens_item = _word_after(text, found.end())[:1].islower()
+        if before == "\n" or (opens_item and (word[-1] in ".," or word in {"and", "or", "then"})):
             continue
         numbers, backwards = parsed
         markers.append(_Marker(start, found.end(), found.group(), numbers, backwards, "paren"))
@@ -314,8 +326,10 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
 
 _FORMULA = re.compile(r"\(?[A-Z][a-z]?(?:[A-Z][a-z]?|\(|\)|\d)*\)?|[\w-]+-[a-z]")
 #: Words that take a subscript or a power written after them ("IC 50", "log 2", "10 4").
-_SUBSCRIPTED = frozenset("IC EC LD ED CC GI TD ID pIC pEC Ki Kd Km log ln 10 T t".split())
-_ISOTOPE_NEXT = frozenset("H C N O F P S B Se Si Sn Pt Li Na K Cl Br I".split())
+_SUBSCRIPTED_TEXT = "IC EC LD ED CC GI TD ID pIC pEC Ki Kd Km log ln 10 T t"
+_SUBSCRIPTED = frozenset(_SUBSCRIPTED_TEXT.split())
+_ISOTOPE_TEXT = "H C N O F P S B Se Si Sn Pt Li Na K Cl Br I"
+_ISOTOPE_NEXT = frozenset(_ISOTOPE_TEXT.split())
 
 
 def _inside_parenthesis(text: str, position: int) -> bool:
@@ -345,13 +359,11 @@ def _fits_order(numbers: Iterable[int], highest: int, jump: int) -> tuple[bool, 
     if fresh[0] > highest + jump:
         return False, True
     # new numbers in one marker follow each other ("5-7", "5, 6"), allowing one gap
-    gaps = sum(1 for a, b in zip(fresh, fresh[1:], strict=False) if b - a > 1)
+    gaps = sum(1 for a, b in pairwise(fresh) if b - a > 1)
     return gaps <= 1, True
 
 
-def numeric_markers(
-    text: str, labels: Mapping[int, str], *, competing: int = 0
-) -> list[_Marker]:
+def numeric_markers(text: str, labels: Mapping[int, str], *, competing: int = 0) -> list[_Marker]:
     """The numeric citation markers of ``text`` (clean body text), in text order.
 
     ``competing`` is how many citations of another style (author-date) the text holds:
@@ -407,9 +419,7 @@ def _ordered(text: str, markers: Sequence[_Marker], count: int) -> tuple[list[_M
         fits, new = _fits_order(marker.numbers, highest, MAX_JUMP)
         if not fits:
             continue
-        if marker.shape == "superscript" and not _superscript_evidence(
-            text, marker, highest, new
-        ):
+        if marker.shape == "superscript" and not _superscript_evidence(text, marker, highest, new):
             continue
         kept.append(marker)
         marker.new = new
@@ -512,7 +522,7 @@ class NumericProblem:
 
 
 def numeric_problems(matches: Sequence[Match], labels: Mapping[int, str]) -> list[NumericProblem]:
-    """Numbers the list does not have, and ranges written backwards.
+    """Numbers the list does not have.
 
     A number past the end of a list numbered 1..N without gaps is an error: the list was
     read whole and has no such entry. When the list has gaps (an entry whose number could
@@ -522,22 +532,10 @@ def numeric_problems(matches: Sequence[Match], labels: Mapping[int, str]) -> lis
     problems: list[NumericProblem] = []
     count = max(labels) if labels else 0
     complete = bool(labels) and len(labels) == count
-    reported: set[tuple[int, str]] = set()
     for match in matches:
         citation = match.citation
         if not isinstance(citation, NumericCitation):
             continue
-        if citation.reversed_range and (citation.start, "range") not in reported:
-            reported.add((citation.start, "range"))
-            problems.append(
-                NumericProblem(
-                    "reversed-range",
-                    f"{citation.text}: the range is written backwards; write the lower "
-                    "number first",
-                    citation.start,
-                    citation.end,
-                )
-            )
         if match.grade is Grade.NONE and complete and citation.number > count:
             problems.append(
                 NumericProblem(
