@@ -88,7 +88,8 @@ _PAREN = re.compile(rf"\( ?({_GROUP}) ?\)")
 # it, as a flattened superscript does ("cancer. 1 In", "2-7 diosgenin"); a closing
 # parenthesis right after it ("support 1, 2) .") is part of the marker. Inside, items are
 # joined without spaces ("1,2", "3-6"), or with them only before such a parenthesis.
-_BARE_RANGE = rf"{_NUMBER}(?:[{_DASH}]{_NUMBER})?"
+# A number may carry the letter of a part of a multi-part entry: "12a", "60a,b".
+_BARE_RANGE = rf"{_NUMBER}(?:[a-h](?:,[a-h](?![\w,]))*|[{_DASH}]{_NUMBER})?"
 _BARE = re.compile(rf"(?<=\s)(?:({_BARE_RANGE}(?:,{_BARE_RANGE})*)|({_GROUP})(?=\)))(\))?(?=\s|$)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _ITEM = re.compile(rf"({_NUMBER})(?:\s?[{_DASH}]\s?({_NUMBER}))?")
@@ -215,7 +216,7 @@ def _brackets(text: str) -> list[_Marker]:
         if before in "_^" or (before.isalnum() and not _glued_to_word(text, found.start())):
             continue  # x[2], a_[1], x1[2]: an index, not a citation
         word = _word_before(text, found.start()).lower().rstrip(".:,")
-        if word in {"range", "interval", "intervals", "eq", "eqs", "equation", "equations"}:
+        if word in {"range", "interval", "intervals", "eq", "eqs"}:
             continue
         numbers, backwards = parsed
         previous = markers[-1] if markers else None
@@ -313,15 +314,34 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     spaced_stop = after[:1] in {".", ",", ";", ":", ")"}
     core = before.rstrip(".,;:")
     mark = before[-1:]
-    if core[-1:].isdigit() and mark != ".":
-        return spaced_stop  # "in 2004 3 .", "p21 22 ,"; but "version 8.0. 47 We"
+    if (core[-1:].isdigit() or core[:1].isdigit()) and mark != ".":
+        return spaced_stop  # "in 2004 3 .", "p21 22 ,", "9a, 9e"; but "version 8.0. 47 We"
     if mark == ".":
         return not after[:1].islower() or core.lower() in {"ref", "refs"}
     if mark in {",", ";", ")", "]"}:
         if core.lower().lstrip("(") in STOPWORDS:
             return False  # "however, 12 did"
         return after.lower().rstrip(".,;:") not in _COUNTED_NOUNS
-    return spaced_stop
+    if spaced_stop:
+        return True
+    # "microscopy 9 to understand", "described 25 to examine": between a content word
+    # and a function word, where a count would be followed by what it counts.
+    lower = core.lower()
+    return (
+        len(lower) >= 4
+        and lower.isalpha()
+        and lower not in STOPWORDS
+        and lower not in _BEFORE_WORDS
+        and after.lower() in _FUNCTION_AFTER
+    )
+
+
+#: Words that follow a superscript in running text and not a count or a compound number
+#: ("microscopy 9 to understand"; but "peptide 10 was", "esters 2a and 3a").
+_FUNCTION_AFTER_TEXT = """
+    to which where whereas while but although because since does did showed suggested
+"""
+_FUNCTION_AFTER = frozenset(_FUNCTION_AFTER_TEXT.split())
 
 
 _FORMULA = re.compile(r"\(?[A-Z][a-z]?(?:[A-Z][a-z]?|\(|\)|\d)*\)?|[\w-]+-[a-z]")
@@ -330,6 +350,15 @@ _SUBSCRIPTED_TEXT = "IC EC LD ED CC GI TD ID pIC pEC Ki Kd Km log ln 10 T t"
 _SUBSCRIPTED = frozenset(_SUBSCRIPTED_TEXT.split())
 _ISOTOPE_TEXT = "H C N O F P S B Se Si Sn Pt Li Na K Cl Br I"
 _ISOTOPE_NEXT = frozenset(_ISOTOPE_TEXT.split())
+
+
+def _strongly_placed(text: str, marker: _Marker) -> bool:
+    """Spaced before a stop ("theory 26,27 ."), or between sentences ("cancer. 31 The")."""
+    before = _word_before(text, marker.start)
+    after = _word_after(text, marker.end)
+    if after[:1] in {".", ",", ";", ":"} and before[-1:].isalpha():
+        return True
+    return before.endswith(".") and before[:-1].isalpha() and after[:1].isupper()
 
 
 def _inside_parenthesis(text: str, position: int) -> bool:
@@ -417,6 +446,11 @@ def _ordered(text: str, markers: Sequence[_Marker], count: int) -> tuple[list[_M
         if not in_range:
             continue
         fits, new = _fits_order(marker.numbers, highest, MAX_JUMP)
+        if not fits and marker.shape == "superscript" and _strongly_placed(text, marker):
+            # Out of order, but placed as only a superscript is ("theory 26,27 .",
+            # "cancer. 31 The"): the text was reordered, or a figure cited the numbers
+            # between; so the order resumes from here.
+            fits, new = True, True
         if not fits:
             continue
         if marker.shape == "superscript" and not _superscript_evidence(text, marker, highest, new):
@@ -448,7 +482,8 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
         return False  # "C 2 2 2 ,": a formula's numbers
     if after in _ISOTOPE_NEXT or after.startswith(("C{", "H}")):
         return False
-    if before == core and _FORMULA.fullmatch(core) and (max(marker.numbers) <= 9 or not new):
+    closes_parenthesis = core.endswith(")") and "(" not in core  # "(... 150 GPa) 1,2"
+    if before == core and not closes_parenthesis and _FORMULA.fullmatch(core) and (max(marker.numbers) <= 9 or not new):
         return False  # "CDCl 3", "acetone-d 6", "Bi(OTf) 3"; "RAS 47 ." is a citation
     if _superscript_position(text, marker, before, after):
         return True
