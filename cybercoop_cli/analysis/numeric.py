@@ -191,11 +191,24 @@ def _word_after(text: str, position: int) -> str:
 
 
 def _quantity_before(before: str) -> bool:
-    word = before.strip("(,;:")
+    word = before.lstrip("(")
     if word in _BEFORE_WORDS:
         return True  # "fig.", "no." are listed with their stop; "weeks." ends a sentence
     # "n =", "p <", "×", "±", a formula, a number ("2015 2" is a date then a number)
     return bool(word) and (word[-1] in "=<>±×+*/^~≈≤≥" or (word[-1].isdigit() and "." in word))
+
+
+def _soft_label(before: str) -> bool:
+    """A word that labels a number ("study 2") but also ends a clause ("a prior study 32 .")."""
+    word = before.lstrip("(")
+    return word.isalpha() and word not in _HARD_LABELS
+
+
+_HARD_LABELS_TEXT = """
+    table tables figure figures fig figs scheme eq eqs equation equations section chapter
+    appendix p pp vol no n page
+"""
+_HARD_LABELS = frozenset(_HARD_LABELS_TEXT.split())
 
 
 def _quantity_after(after: str) -> bool:
@@ -291,9 +304,12 @@ def _bare(text: str) -> list[_Marker]:
         if parsed is None:
             continue
         before = _word_before(text, start).lower()
-        if not before or _quantity_before(before):
-            continue
         after = _word_after(text, end)
+        # "study 32 .": a label ("study 2") is not spaced from its full stop; a
+        # superscript is, so only the hard labels count there.
+        spaced = found.group(3) is not None or after[:1] in {".", ",", ";", ":", ")"}
+        if not before or (_quantity_before(before) and not (spaced and _soft_label(before))):
+            continue
         if found.group(3) is None and _quantity_after(after):
             continue
         numbers, backwards = parsed
@@ -314,7 +330,8 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     spaced_stop = after[:1] in {".", ",", ";", ":", ")"}
     core = before.rstrip(".,;:")
     mark = before[-1:]
-    if (core[-1:].isdigit() or core[:1].isdigit()) and mark != ".":
+    year_comma = mark == "," and len(core) == 4 and core.isdigit()  # "in 1991, 1 research"
+    if (core[-1:].isdigit() or core[:1].isdigit()) and mark != "." and not year_comma:
         return spaced_stop  # "in 2004 3 .", "p21 22 ,", "9a, 9e"; but "version 8.0. 47 We"
     if mark == ".":
         return not after[:1].islower() or core.lower() in {"ref", "refs"}
@@ -482,8 +499,14 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
         return False  # "C 2 2 2 ,": a formula's numbers
     if after in _ISOTOPE_NEXT or after.startswith(("C{", "H}")):
         return False
-    closes_parenthesis = core.endswith(")") and "(" not in core  # "(... 150 GPa) 1,2"
-    if before == core and not closes_parenthesis and _FORMULA.fullmatch(core) and (max(marker.numbers) <= 9 or not new):
+    # "(... 150 GPa) 1,2", "carbenes (MIC) 9": a parenthesis closing, not a formula
+    closes_parenthesis = core.endswith(")") and ("(" not in core or core.startswith("("))
+    if (
+        before == core
+        and not closes_parenthesis
+        and _FORMULA.fullmatch(core)
+        and (max(marker.numbers) <= 9 or not new)
+    ):
         return False  # "CDCl 3", "acetone-d 6", "Bi(OTf) 3"; "RAS 47 ." is a citation
     if _superscript_position(text, marker, before, after):
         return True
