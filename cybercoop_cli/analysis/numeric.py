@@ -336,9 +336,14 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     if mark == ".":
         return not after[:1].islower() or core.lower() in {"ref", "refs"}
     if mark in {",", ";", ")", "]"}:
-        if core.lower().lstrip("(") in STOPWORDS:
+        if core.lower().lstrip("(") in _CLAUSE_OPENERS:
             return False  # "however, 12 did"
-        return after.lower().rstrip(".,;:") not in _COUNTED_NOUNS
+        word = after.rstrip(".,;:")
+        # "in these studies, 6 conformers": a count of a plural noun
+        plural = (
+            len(word) >= 5 and word.islower() and word.endswith("s") and not word.endswith("ss")
+        )
+        return word.lower() not in _COUNTED_NOUNS and not (plural and word not in _NOT_PLURAL)
     if spaced_stop:
         return True
     # "microscopy 9 to understand", "described 25 to examine": between a content word
@@ -352,6 +357,20 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
         and after.lower() in _FUNCTION_AFTER
     )
 
+
+_NOT_PLURAL = frozenset(["thus", "whereas", "always", "perhaps", "across", "unless", "towards"])
+
+#: Words after which a comma opens a clause, so a number after them starts it ("However,
+#: 12 did"); after any other word the comma may close the clause a superscript ends.
+_CLAUSE_OPENERS_TEXT = """
+    however thus therefore moreover furthermore hence also indeed instead finally first
+    second third then here now overall similarly likewise notably consequently
+    accordingly meanwhile otherwise besides nevertheless nonetheless additionally
+    altogether conversely specifically typically briefly importantly interestingly
+    surprisingly recently today currently previously and or but so yet e.g. i.e. eg ie
+    in of to for with by from between than as where which when while total example
+"""
+_CLAUSE_OPENERS = frozenset(_CLAUSE_OPENERS_TEXT.split())
 
 #: Words that follow a superscript in running text and not a count or a compound number
 #: ("microscopy 9 to understand"; but "peptide 10 was", "esters 2a and 3a").
@@ -493,7 +512,8 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
     before = _word_before(text, marker.start)
     after = _word_after(text, marker.end)
     core = before.rstrip(".,;:")
-    if not core or core in "()" or core in _SUBSCRIPTED or core.lower() in _UNITS:
+    unit = before == core and core.lower() in _UNITS  # "1 cm 2 ." but "few weeks. 6,7"
+    if not core or core in "()" or core in _SUBSCRIPTED or unit:
         return False  # "10 4 , 10 3", "IC 50", "1 cm 2 .": powers, subscripts, units
     if core.isdigit() and len(core) <= 2 and before == core:
         return False  # "C 2 2 2 ,": a formula's numbers
