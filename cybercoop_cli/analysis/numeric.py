@@ -334,7 +334,8 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     if (core[-1:].isdigit() or core[:1].isdigit()) and mark != "." and not year_comma:
         return spaced_stop  # "in 2004 3 .", "p21 22 ,", "9a, 9e"; but "version 8.0. 47 We"
     if mark == ".":
-        return not after[:1].islower() or core.lower() in {"ref", "refs"}
+        # "Drozdov et al. 20 can", "see ref. 34 instead"
+        return not after[:1].islower() or core.lower() in {"ref", "refs", "al"}
     if mark in {",", ";", ")", "]"}:
         if core.lower().lstrip("(") in _CLAUSE_OPENERS:
             return False  # "however, 12 did"
@@ -352,11 +353,20 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     return (
         len(lower) >= 4
         and lower.isalpha()
-        and lower not in STOPWORDS
+        and lower not in _FUNCTION_BEFORE
         and lower not in _BEFORE_WORDS
-        and after.lower() in _FUNCTION_AFTER
+        and after.lower().rstrip(".,;:") in _FUNCTION_AFTER
     )
 
+
+#: Words a count follows ("of 3", "were 12"), never the word a superscript ends.
+_FUNCTION_BEFORE_TEXT = """
+    a an the of to in on at by for from with and or than as into onto per via about over
+    under between among all some any each every these those this that its their our his
+    her were was are is be been being have has had only approximately nearly around
+    almost least most more less fewer first last next top total
+"""
+_FUNCTION_BEFORE = frozenset(_FUNCTION_BEFORE_TEXT.split())
 
 _NOT_PLURAL = frozenset(["thus", "whereas", "always", "perhaps", "across", "unless", "towards"])
 
