@@ -310,7 +310,8 @@ def _bare(text: str) -> list[_Marker]:
         spaced = found.group(3) is not None or after[:1] in {".", ",", ";", ":", ")"}
         if not before or (_quantity_before(before) and not (spaced and _soft_label(before))):
             continue
-        if found.group(3) is None and _quantity_after(after):
+        sentence_start = before.endswith(".") and after[:1].isupper()  # "cancer. 41 A range"
+        if found.group(3) is None and not sentence_start and _quantity_after(after):
             continue
         numbers, backwards = parsed
         markers.append(_Marker(start, end, text[start:end], numbers, backwards, "superscript"))
@@ -377,7 +378,7 @@ _CLAUSE_OPENERS_TEXT = """
     second third then here now overall similarly likewise notably consequently
     accordingly meanwhile otherwise besides nevertheless nonetheless additionally
     altogether conversely specifically typically briefly importantly interestingly
-    surprisingly recently today currently previously and or but so yet e.g. i.e. eg ie
+    surprisingly today currently and or but so yet e.g. i.e. eg ie
     in of to for with by from between than as where which when while total example
 """
 _CLAUSE_OPENERS = frozenset(_CLAUSE_OPENERS_TEXT.split())
