@@ -192,9 +192,11 @@ def _word_after(text: str, position: int) -> str:
 
 def _quantity_before(before: str) -> bool:
     word = before.lstrip("(")
-    if word in _BEFORE_WORDS:
+    if word in _BEFORE_WORDS or word.replace("-", "") in _BEFORE_WORDS:  # "Ta-ble 5"
         return True  # "fig.", "no." are listed with their stop; "weeks." ends a sentence
     # "n =", "p <", "×", "±", a formula, a number ("2015 2" is a date then a number)
+    if _VERSION.fullmatch(word):
+        return False  # "version 3.5.0 45": a version number, then a superscript
     return bool(word) and (word[-1] in "=<>±×+*/^~≈≤≥" or (word[-1].isdigit() and "." in word))
 
 
@@ -353,7 +355,7 @@ def _superscript_position(text: str, marker: _Marker, before: str, after: str) -
     lower = core.lower()
     return (
         len(lower) >= 4
-        and lower.isalpha()
+        and lower.replace("-", "").isalpha()
         and lower not in _FUNCTION_BEFORE
         and lower not in _BEFORE_WORDS
         and after.lower().rstrip(".,;:") in _FUNCTION_AFTER
@@ -386,7 +388,8 @@ _CLAUSE_OPENERS = frozenset(_CLAUSE_OPENERS_TEXT.split())
 #: Words that follow a superscript in running text and not a count or a compound number
 #: ("microscopy 9 to understand"; but "peptide 10 was", "esters 2a and 3a").
 _FUNCTION_AFTER_TEXT = """
-    to which where whereas while but although because since does did showed suggested
+    to which where whereas while but although because since does did show shows showed
+    suggested including
 """
 _FUNCTION_AFTER = frozenset(_FUNCTION_AFTER_TEXT.split())
 
@@ -406,6 +409,9 @@ def _strongly_placed(text: str, marker: _Marker) -> bool:
     if after[:1] in {".", ",", ";", ":"} and before[-1:].isalpha():
         return True
     return before.endswith(".") and before[:-1].isalpha() and after[:1].isupper()
+
+
+_VERSION = re.compile(r"v?\d+(?:\.\d+){2,3}")
 
 
 def _inside_parenthesis(text: str, position: int) -> bool:
@@ -524,6 +530,8 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
     after = _word_after(text, marker.end)
     core = before.rstrip(".,;:")
     unit = before == core and core.lower() in _UNITS  # "1 cm 2 ." but "few weeks. 6,7"
+    if before == "." and new and after[:1].isupper():
+        return True  # "DMSO-d 6 . 24 The": a subscript, then the stop and the superscript
     if not core or core in "()" or core in _SUBSCRIPTED or unit:
         return False  # "10 4 , 10 3", "IC 50", "1 cm 2 .": powers, subscripts, units
     if core.isdigit() and len(core) <= 2 and before == core:
@@ -545,7 +553,10 @@ def _superscript_evidence(text: str, marker: _Marker, highest: int, new: bool) -
         return False
     lower = core.lower()
     word_after = after.lower().rstrip(".,;:")
-    if lower[-1:].isdigit() or lower in STOPWORDS or word_after in _COUNTED_NOUNS:
+    version = _VERSION.fullmatch(lower) is not None  # "package version 3.5.0 45 and"
+    if (lower[-1:].isdigit() and not version) or lower in STOPWORDS:
+        return False
+    if word_after in _COUNTED_NOUNS:
         return False
     return min(n for n in marker.numbers if n > highest) == highest + 1
 
