@@ -193,6 +193,12 @@ def _merged(matches: list[Match], numeric: list[Match], *, numbered: bool) -> li
     return sorted(kept + numeric, key=lambda m: (m.citation.start, m.citation.end))
 
 
+def _numbered(source: Source) -> str:
+    """``"[12] "`` for entry 12 of a numbered reference list, else nothing."""
+    label = source.field("label")
+    return f"[{label}] " if label else ""
+
+
 def _display(source: Source) -> str:
     names = [p.surname for p in source.names]
     year = str(source.year) if source.year is not None else "n.d."
@@ -366,7 +372,8 @@ class _Checker:
             finding = Finding(
                 kind="uncited-reference",
                 severity=KINDS["uncited-reference"][0],
-                message=f"{source.key} ({_display(source)}) is never cited in {self.manuscript.path}",
+                message=f"{_numbered(source)}{source.key} ({_display(source)}) is never cited "
+                f"in {self.manuscript.path}",
                 source=source.key,
                 file=source.file,
                 line=source.line,

@@ -198,6 +198,10 @@ def test_check_resolves_numbers_and_reports_missing_and_uncited() -> None:
     assert kinds.count(("uncited-reference", "warning")) == 1  # entry 4
     manuscript = parse_manuscript(NUMBERED, "text")
     report = check_manuscript(manuscript, manuscript.reference_sources())
+    uncited = [f.finding for f in report.findings if f.finding.kind == "uncited-reference"]
+    assert uncited[0].message.startswith("[4] ")  # entry 4, by its number
+    unresolved = [f.finding for f in report.findings if f.finding.kind == "unresolved-citation"]
+    assert "numbers 1-4; there is no entry 5" in unresolved[0].message
     by_number = numbering(manuscript.reference_sources())
     assert sorted(by_number) == [1, 2, 3, 4]
     assert by_number[3] == "ref-3"  # no year to read: still entry 3
