@@ -140,6 +140,10 @@ def _check(
     if numeric:
         matches = _merged(matches, resolve_numeric(numeric, labels), numbered=bool(labels))
     checker = _Checker(manuscript, sources, notes, matches)
+    # Numbers that cannot be resolved (the sources are not a numbered list) leave what is
+    # cited unknown: when they are most of the citations, "never cited" would be a guess.
+    markers = len({c.group for c in numeric})
+    checker.cited_unknown = not labels and markers > resolved
     for problem in numeric_problems(matches, labels):
         checker.add(problem.kind, problem.message, problem.start, problem.end)
     stages = (
@@ -223,6 +227,7 @@ class _Checker:
         self.notes = {n.key: n for n in notes}
         self.matches = list(matches)
         self.findings: list[CheckFinding] = []
+        self.cited_unknown = False
 
     # ----------------------------------------------------------------- helpers
     def add(
@@ -356,6 +361,8 @@ class _Checker:
             )
 
     def uncited_references(self) -> None:
+        if self.cited_unknown:
+            return
         cited: set[str] = set()
         # A citation repeated resolves to the very same candidates tuple: add each once
         # (ambiguous citations of a common surname list dozens of candidates).

@@ -276,3 +276,24 @@ def test_a_strongly_placed_superscript_resumes_the_order() -> None:
         "Known. 1 Also. 2 Then. 3 More 4 . Seen in references 7-17 . The theory 26,27 . Next 28 ."
     )
     assert numbers(text, 40)[-4:] == [17, 26, 27, 28]
+
+
+def test_numbers_against_an_unnumbered_bibliography_raise_nothing() -> None:
+    from cybercoop_cli.model import Person, Source
+
+    manuscript = parse_manuscript("Reefs decline [1]. Warming is a cause [2, 3].", "text")
+    sources = [
+        Source(
+            key=f"k{n}",
+            entry_type="article",
+            file="r.bib",
+            line=n,
+            year=2020,
+            authors=(Person(family=f"Name{n}"),),
+        )
+        for n in range(1, 4)
+    ]
+    report = check_manuscript(manuscript, sources, origin="bib")
+    assert [m.citation.label() for m in report.matches] == ["[1]", "[2]", "[3]"]
+    assert {m.grade.value for m in report.matches} == {"none"}
+    assert report.findings == ()  # neither unresolved numbers nor "never cited" guesses
