@@ -24,6 +24,7 @@ from cybercoop_cli.analysis.numeric import (
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
+from cybercoop_cli.ingest.references import GUESSED
 from cybercoop_cli.model import Finding, Note, Severity, Source
 
 KINDS: dict[str, tuple[Severity, str]] = {
@@ -228,6 +229,10 @@ class _Checker:
         self.matches = list(matches)
         self.findings: list[CheckFinding] = []
         self.cited_unknown = False
+        # The texts of reference-list entries whose authors or year were guessed.
+        self._guessed = [
+            normalise_name(s.field("note")) for s in self.source_list if GUESSED in s.fields
+        ]
 
     # ----------------------------------------------------------------- helpers
     def add(
@@ -239,8 +244,14 @@ class _Checker:
         *,
         key: str | None = None,
         candidate: str | None = None,
+        guessed: bool = False,
     ) -> None:
         severity, _ = KINDS[kind]
+        if guessed and severity is Severity.ERROR:
+            # The reference entry behind it was not read with confidence: say so, but do
+            # not fail the check on what may be the reader's mistake.
+            severity = Severity.WARNING
+            message += " (the reference-list entry could not be read with confidence)"
         m = self.manuscript
         line, column, paragraph = m.locate(start)
         finding = Finding(
@@ -281,7 +292,15 @@ class _Checker:
                     detail = f" ({match.detail})" if match.detail else ""
                     message = f"{shown}: no source matches this citation{detail}"
                     candidate = None
-                self.add("unresolved-citation", message, c.start, c.end, candidate=candidate)
+                guessed = not c.key and self._maybe_unread(c.authors, c.year)
+                self.add(
+                    "unresolved-citation",
+                    message,
+                    c.start,
+                    c.end,
+                    candidate=candidate,
+                    guessed=guessed,
+                )
             elif match.grade is Grade.AMBIGUOUS:
                 listed = listed_by_id.get(id(match.candidates), "")
                 if not listed:
@@ -306,6 +325,7 @@ class _Checker:
                         c.end,
                         key=None,
                         candidate=source.key,
+                        guessed=GUESSED in source.fields,
                     )
                 if match.year_differs:
                     year = source.year if source.year is not None else "n.d."
@@ -315,9 +335,17 @@ class _Checker:
                         c.start,
                         c.end,
                         candidate=source.key,
+                        guessed=GUESSED in source.fields,
                     )
             if match.grade in {Grade.EXACT, Grade.NEAR} and match.key and not c.key:
                 self.et_al_style(match, self.sources[match.key])
+
+    def _maybe_unread(self, authors: Sequence[str], year: str) -> bool:
+        """Could a reference entry read without confidence be this citation's source?"""
+        if not authors or not self._guessed:
+            return False
+        surname = normalise_name(authors[0])
+        return any(surname in text and (not year or year[:4] in text) for text in self._guessed)
 
     @staticmethod
     def _name_problem(match: Match, source: Source) -> str:

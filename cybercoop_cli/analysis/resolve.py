@@ -142,10 +142,11 @@ class _Bucket:
                 if entry.anonymous or len(entry.names) < 2:
                     self._short.append(entry)
                 else:
-                    by_second[entry.names[1]].append(entry)
+                    for form in _forms(entry.names[1]):
+                        by_second[form].append(entry)
                 if not entry.anonymous:
-                    for name in set(entry.names):
-                        by_member[name].append(entry)
+                    for form in {form for name in entry.names for form in _forms(name)}:
+                        by_member[form].append(entry)
             self._by_second = dict(by_second)
             self._by_member = dict(by_member)
             self._seconds = list(by_second)
@@ -154,25 +155,32 @@ class _Bucket:
     def exact(self, cited: tuple[str, ...]) -> list[_Entry]:
         """Every source here that can fit ``cited`` (2+ names, no et al.) without a defect."""
         by_second = self._lookups()
-        return [entry for entry in self._short if entry.anonymous] + by_second.get(cited[1], [])
+        found = [entry for entry in self._short if entry.anonymous]
+        for form in {cited[1], _canonical(cited[1])}:
+            found += by_second.get(form, ())
+        return found
 
     def near(self, cited: tuple[str, ...]) -> list[_Entry]:
         """Every source here that ``_name_fit`` can accept for ``cited`` (2+ names, no et al.)."""
         by_second = self._lookups()
-        second = cited[1]
         found: list[_Entry] = list(self._short)
-        found += by_second.get(second, ())
-        if self._seconds:
-            from rapidfuzz import fuzz, process
+        for second in {cited[1], _canonical(cited[1])}:
+            found += by_second.get(second, ())
+            if self._seconds:
+                from rapidfuzz import fuzz, process
 
-            # A cutoff just below NAME_CUTOFF: this only narrows, _similar decides.
-            hits = process.extract(
-                second, self._seconds, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF - 1, limit=None
-            )
-            for name, _, _ in hits:
-                if name != second:
-                    found += by_second[name]
-        found += self._by_member.get(second, ())
+                # A cutoff just below NAME_CUTOFF: this only narrows, _similar decides.
+                hits = process.extract(
+                    second,
+                    self._seconds,
+                    scorer=fuzz.ratio,
+                    score_cutoff=NAME_CUTOFF - 1,
+                    limit=None,
+                )
+                for name, _, _ in hits:
+                    if name != second:
+                        found += by_second[name]
+            found += self._by_member.get(second, ())
         return found
 
 
@@ -228,6 +236,8 @@ class SourceIndex:
         person = entry.source.names[0] if entry.source.names else None
         if person is not None and person.particle:
             found.add(normalise_name(person.family))
+        if person is not None and person.literal and acronym(first):
+            found.add(acronym(first))  # "WHO (2010)" for "World Health Organization (2010)"
         return found
 
     def _assign_suffixes(self) -> None:
@@ -290,6 +300,74 @@ def _year_fit(written: str, year: int | None, suffix: str, entry: _Entry) -> int
     return 1 if abs(year - entry.year) == 1 else 2
 
 
+#: Particles that a citation may leave out ("Rezende" for "de Rezende"), normalised.
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "des",
+        "le",
+        "la",
+        "dos",
+        "das",
+        "do",
+        "ter",
+        "ten",
+        "zu",
+        "af",
+    ]
+)
+_NOT_IN_ACRONYMS = frozenset({"of", "for", "the", "and", "on", "in", "de", "la", "et"})
+
+
+def _same_name(written: str, actual: str) -> bool:
+    """The same name written another way: no defect to report.
+
+    A hyphen left by a line break ("Gre-goretti" for "Gregoretti"), a particle left out
+    ("Rezende" for "de Rezende", "Compernolle" for "Van Compernolle"), or a corporate
+    author's acronym ("WHO" for "World Health Organization"). Both are normalised.
+    """
+    if written.replace(" ", "") == actual.replace(" ", ""):
+        return True
+    words = actual.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _PARTICLES:
+        lead += 1
+    if lead and " ".join(words[lead:]) == written:
+        return True
+    return len(written) >= 2 and " " not in written and written == acronym(actual)
+
+
+def _canonical(name: str) -> str:
+    """The form under which names that :func:`_same_name` equates are looked up."""
+    words = name.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead] in _PARTICLES:
+        lead += 1
+    return "".join(words[lead:])
+
+
+def _forms(name: str) -> set[str]:
+    """Every looked-up form a cited name can take for a source's ``name``."""
+    forms = {name, _canonical(name)}
+    short = acronym(name)
+    return forms | {short} if short else forms
+
+
+def acronym(name: str) -> str:
+    """``world health organization`` -> ``who`` (normalised names; "" for one word)."""
+    words = [w for w in name.split() if w not in _NOT_IN_ACRONYMS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
 def _similar(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
@@ -322,7 +400,7 @@ def _name_fit(cited: list[str], et_al: bool, entry: _Entry) -> tuple[str, bool]:
         misspelt = [
             (written, actual)
             for written, actual in zip(shown, names, strict=False)
-            if written != actual
+            if written != actual and not _same_name(written, actual)
         ]
     if any(not _similar(w, a) for w, a in misspelt):
         # Maybe a co-author is missing in the middle rather than misspelt.
@@ -482,6 +560,18 @@ class Resolver:
                 year_differs=fit.year_defect,
                 detail=fit.name_defect or "year off by one",
             )
+        if len(single) > 1 and _one_work(single):
+            # The same work listed twice, cited with a slip: the slip is the finding.
+            fit = min(single, key=lambda f: f.entry.order)
+            return Match(
+                citation,
+                Grade.NEAR,
+                key=fit.entry.source.key,
+                candidates=(fit.entry.source.key,),
+                name_differs=bool(fit.name_defect),
+                year_differs=fit.year_defect,
+                detail=fit.name_defect or "year off by one",
+            )
         if len(single) > 1:
             keys = tuple(sorted(f.entry.source.key for f in single))
             return Match(citation, Grade.AMBIGUOUS, candidates=keys, detail="several near matches")
@@ -565,6 +655,20 @@ class Resolver:
                 f"sources by this author have year {', '.join(years)}" if years else ""
             )
         return known[names[0]]
+
+
+def _one_work(fits: Sequence[_Fit]) -> bool:
+    """Do all these near fits point at one work listed more than once?"""
+    first = fits[0].entry
+    title = normalise_name(first.source.title)
+    return all(
+        f.entry.names == first.names
+        and f.entry.year_text == first.year_text
+        and f.name_defect == fits[0].name_defect
+        and f.year_defect == fits[0].year_defect
+        and normalise_name(f.entry.source.title) == title
+        for f in fits[1:]
+    )
 
 
 def resolve(citations: Sequence[Citation], sources: Sequence[Source]) -> list[Match]:

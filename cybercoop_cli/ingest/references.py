@@ -52,6 +52,10 @@ class ReferenceEntry:
     label: str = ""  # its number in a numbered list ("12"), without the list's punctuation
 
 
+#: The field that marks a source whose authors or year were guessed from its entry.
+GUESSED = "x-cybercoop-guessed"
+
+
 # --------------------------------------------------------------------------- splitting
 
 #: A list label at the start of an entry: "1.", "1)", "1 ", "[1]", "(1)", "(1).".
@@ -229,6 +233,52 @@ _YEAR_AFTER_AUTHORS = re.compile(
     re.I,
 )
 _ANY_YEAR = re.compile(r"(?<![\d/.:-])((?:1[5-9]|20)\d\d[a-z]?)(?![\d/]|-\d)|\b(n\.\s?d\.)", re.I)
+_FUNCTION_WORDS = frozenset(
+    f"of for the on in and und et al y e i & others {_PARTICLE_WORDS.replace('|', ' ')}".split()
+)
+#: Words of journal and venue names that can follow an author list looking like a name.
+_VENUE_WORDS = frozenset(
+    [
+        "phys",
+        "chem",
+        "math",
+        "lett",
+        "rev",
+        "proc",
+        "nucl",
+        "instrum",
+        "sci",
+        "acad",
+        "natl",
+        "biol",
+        "med",
+        "res",
+        "eng",
+        "appl",
+        "ann",
+        "astrophys",
+        "comput",
+        "theor",
+        "mol",
+        "opt",
+        "soc",
+        "am",
+        "int",
+        "mech",
+        "ser",
+        "collab",
+        "collaboration",
+        "report",
+        "proceedings",
+        "journal",
+        "conference",
+        "symposium",
+        "workshop",
+        "press",
+        "university",
+    ]
+)
+_PAREN_YEAR = re.compile(r"\(\s*((?:1[5-9]|20)\d\d[a-z]?)\s*\)")
 _EDITOR = re.compile(r"\s*\((?:eds?|hrsg|coord|dirs?|comps?)\.?\)", re.I)
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "2nd", "3rd"})
 _PARTICLES = frozenset(_PARTICLE_WORDS.split("|")) | {"van der", "van den", "de la", "de los"}
@@ -264,7 +314,8 @@ def parse_reference(text: str, line: int = 0) -> ReferenceEntry | None:
             year_match = None
     if year_match is None:
         head = _leading_names(window)
-        found = _ANY_YEAR.search(window, len(head))
+        # "Phys. Rev. Lett. 69, 1608 (1992)": a year in parentheses beats a page number.
+        found = _PAREN_YEAR.search(window, len(head)) or _ANY_YEAR.search(window, len(head))
         if found is None:
             found = _ANY_YEAR.search(window)
         if found is None:
@@ -276,7 +327,13 @@ def parse_reference(text: str, line: int = 0) -> ReferenceEntry | None:
     year = year.lower().replace(" ", "")
     if year.startswith("n."):
         year = "n.d."
-    head = head.strip().rstrip(".,;:").strip()
+    head = head.strip().rstrip(",;:").strip()
+    if head.endswith(".") and not _INITIALS_ONLY.fullmatch(
+        head.rsplit(" ", 1)[-1].rsplit(",", 1)[-1]
+    ):
+        head = head[:-1]
+    if not any(c.isupper() for c in head):
+        head = head.title()  # a lower-cased list: "smith, j." reads as "Smith, J."
     truncated = bool(re.search(r"…|\.\.\.|\bet\.? al\b|\bothers\b", head))
     head = re.sub(r"…|\.\.\.|\bet\.? al\.?|\band others\b|\bothers\b", ",", head)
     head = _EDITOR.sub("", head)
@@ -299,14 +356,15 @@ def parse_reference(text: str, line: int = 0) -> ReferenceEntry | None:
 def _names_like(head: str) -> bool:
     """Could ``head`` be an author list (not a title or a journal with its year)?"""
     head = head.strip()
-    if not head or len(head) > 600:
+    if not head or len(head) > 600 or re.search(r"[\"“”«»:?!]|https?", head):
         return False
     if re.search(r"\d", _EDITOR.sub("", head)):
         return False
+    if not any(c.isupper() for c in head):
+        return True  # a lower-cased list
     words = head.replace(",", " ").replace(";", " ").split()
-    lower = [w for w in words if w[:1].islower() and w.rstrip(".") not in _PARTICLES]
-    lower = [w for w in lower if w not in {"and", "et", "al", "al.", "&", "others", "y", "und"}]
-    return len(lower) <= max(1, len(words) // 4) or not any(c.isupper() for c in head)
+    content = [w for w in words if w[:1].islower() and w.rstrip(".") not in _FUNCTION_WORDS]
+    return not content
 
 
 def _leading_names(text: str) -> str:
@@ -327,15 +385,22 @@ def _leading_names(text: str) -> str:
 
 
 def _is_initial(word: str, after: str) -> bool:
-    """Is ``word`` (before a full stop) an initial, so the names go on?"""
+    """Is ``word`` (before a full stop) an initial, so that the names go on after it?"""
     word = word.rstrip(".")
     if not (len(word) <= 2 and word[:1].isupper()) and not re.fullmatch(r"[A-Z]\.?-[A-Z]", word):
         return False
-    # "Smith J. A new method": an initial followed by a title is the end of the names
-    following = after.split(" ", 2)
-    if len(following) >= 2 and following[0][:1].isupper() and following[1][:1].islower():
-        return following[1] in {"and", "&", "van", "von", "de", "der"}
-    return True
+    # The names go on with another initial or a surname that ends a name ("J. A. Smith,");
+    # an initial followed by words is the end of the names ("Smith J. A new method").
+    following = re.match(r"\s*(\S+)(\s+\S+)?", after)
+    if following is None:
+        return True
+    token = following.group(1)
+    if _INITIALS_ONLY.fullmatch(token.rstrip(",;:")):
+        return True
+    if token.endswith((",", ";", ":")) or (token.endswith(".") and len(token) > 3):
+        return True
+    second = (following.group(2) or "").strip()
+    return second in {"and", "&", "et", "und"} or second.lower() in _PARTICLES
 
 
 def _split_authors(head: str) -> list[Person]:
@@ -353,9 +418,32 @@ def _split_authors(head: str) -> list[Person]:
     for part in parts:
         if groups and _belongs_to_previous(groups[-1], part):
             groups[-1].append(part)
+        elif groups and not _name_shaped(part, groups):
+            break  # the names have ended: a journal, a title or a place follows
         else:
             groups.append([part])
     return [p for p in (_person_from_group(g) for g in groups) if p is not None]
+
+
+def _name_shaped(part: str, groups: list[list[str]]) -> bool:
+    """Can ``part`` be the next name, after the names in ``groups``?"""
+    if re.search(r"[\d(\"“‘]", part) or len(part.split()) > 5:
+        return False
+    words = part.split()
+    if any(w[:1].islower() and w.lower() not in _PARTICLES for w in words):
+        return False
+    if words and words[-1].rstrip(".").lower() in _VENUE_WORDS:
+        return False  # "J. Instrum", "Z. Phys": a journal after the names, not a name
+    with_given = sum(_has_given(g[0]) for g in groups)
+    # After names written with their initials, a bare word is not a name ("Phys").
+    return not (with_given and len(words) == 1 and not _GLUED_INITIALS.fullmatch(words[0]))
+
+
+def _has_given(name: str) -> bool:
+    words = name.split()
+    return len(words) > 1 and any(
+        _INITIALS_ONLY.fullmatch(w) or _GLUED_INITIALS.fullmatch(w) for w in words
+    )
 
 
 def _is_word_part(part: str) -> bool:
@@ -369,6 +457,9 @@ def _belongs_to_previous(group: list[str], part: str) -> bool:
     if len(group) != 1:
         return False
     previous = group[0]
+    if _INITIALS_ONLY.fullmatch(part) and "." in part:
+        # "Rodríguez Uribe, G.": initials after a name that holds none of its own
+        return not any(_INITIALS_ONLY.fullmatch(w) for w in previous.split())
     if " " in previous.strip() and not _is_particle_surname(previous):
         return False  # "Daniel M. Bikel" or "Barton ME" already holds its given names
     if _INITIALS_ONLY.fullmatch(part):
@@ -478,7 +569,7 @@ def reference_sources(entries: Sequence[ReferenceEntry], path: str) -> tuple[Sou
         if entry.label:
             fields["label"] = entry.label
         if not entry.confident:
-            fields["x-cybercoop-guessed"] = "authors or year read from an unrecognised entry"
+            fields[GUESSED] = "authors or year read from an unrecognised entry"
         sources.append(
             Source(
                 key=key,
