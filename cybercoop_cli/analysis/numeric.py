@@ -19,8 +19,8 @@ one), must not look like a quantity (a unit, ``%``, a decimal, a date, "Table 2"
 3") and, for a number that repeats an earlier citation, must sit where a superscript sits
 (after the end of a sentence or a clause, or spaced before a full stop).
 
-Everything here is one left-to-right pass of small regular expressions (no open-ended
-look-back), so the time is linear in the text.
+Everything here is a few left-to-right passes of small regular expressions, with every
+look-back or look-ahead cut to a few dozen characters, so the time is linear in the text.
 """
 
 from __future__ import annotations
