@@ -15,6 +15,13 @@ from dataclasses import dataclass
 
 from cybercoop_cli.analysis.citations import STOPWORDS, doubtful, find_citations
 from cybercoop_cli.analysis.fields import FieldFinding, field_matches
+from cybercoop_cli.analysis.numeric import (
+    NumericCitation,
+    find_numeric_citations,
+    numbering,
+    numeric_problems,
+    resolve_numeric,
+)
 from cybercoop_cli.analysis.resolve import Grade, Match, author_count, normalise_name, resolve
 from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest.manuscript import Manuscript
@@ -144,10 +151,21 @@ def _check(
         # emphasised title with a year that names no source is a title.
         if match.grade is not Grade.NONE or not doubtful(match.citation)
     ]
+    labels = numbering(sources)
+    resolved = sum(1 for m in matches if m.grade is not Grade.NONE)
+    numeric = find_numeric_citations(manuscript.body, labels, competing=resolved)
+    if numeric:
+        matches = _merged(matches, resolve_numeric(numeric, labels), numbered=bool(labels))
     field_findings: list[FieldFinding] = []
     if manuscript.fields:  # Zotero, Mendeley, EndNote: resolved from their item data
         matches, field_findings = field_matches(manuscript, matches, sources, origin)
     checker = _Checker(manuscript, sources, notes, matches, cite_all=cite_all)
+    # Numbers that cannot be resolved (the sources are not a numbered list) leave what is
+    # cited unknown: when they are most of the citations, "never cited" would be a guess.
+    markers = len({c.group for c in numeric})
+    checker.cited_unknown = not labels and markers > resolved
+    for problem in numeric_problems(matches, labels):
+        checker.add(problem.kind, problem.message, problem.start, problem.end)
     for found in field_findings:
         checker.add(found.kind, found.message, found.start, found.end, candidate=found.candidate)
     stages = (
@@ -180,6 +198,33 @@ def _check(
     )
 
 
+def _merged(matches: list[Match], numeric: list[Match], *, numbered: bool) -> list[Match]:
+    """Both lists in text order; an author-date citation inside a numeric marker is dropped.
+
+    In a paper that cites by number against a numbered list, an author-date "citation"
+    that matches no entry is a parenthesis that happens to hold a year ("(IHR 2005)"),
+    not a citation, and is dropped too.
+    """
+    spans = [(m.citation.start, m.citation.end) for m in numeric]
+    starts = [start for start, _ in spans]
+    by_number = numbered and len({m.citation.group for m in numeric}) > len(matches)
+    kept = []
+    for match in matches:
+        index = bisect_right(starts, match.citation.start) - 1
+        if index >= 0 and match.citation.start < spans[index][1]:
+            continue
+        if by_number and match.grade is Grade.NONE and not match.citation.key:
+            continue
+        kept.append(match)
+    return sorted(kept + numeric, key=lambda m: (m.citation.start, m.citation.end))
+
+
+def _numbered(source: Source) -> str:
+    """``"[12] "`` for entry 12 of a numbered reference list, else nothing."""
+    label = source.field("label")
+    return f"[{label}] " if label else ""
+
+
 def _display(source: Source) -> str:
     names = [p.surname for p in source.names]
     year = str(source.year) if source.year is not None else "n.d."
@@ -209,6 +254,7 @@ class _Checker:
         # Citations in the text: a \\nocite entry is listed, not cited anywhere.
         self.in_text = [match for match in self.matches if match.citation.form != "nocite"]
         self.findings: list[CheckFinding] = []
+        self.cited_unknown = False
         # The texts of reference-list entries whose authors or year were guessed.
         self._guessed = [
             normalise_name(s.field("note")) for s in self.source_list if GUESSED in s.fields
@@ -263,6 +309,8 @@ class _Checker:
         listed_by_id: dict[int, str] = {}  # the candidates of a repeated citation, listed once
         for match in self.matches:
             c = match.citation
+            if isinstance(c, NumericCitation):
+                continue  # numbers are checked by numeric_problems
             shown = c.label() if not c.key else f"@{c.key}"
             if match.grade is Grade.NONE:
                 if c.key:
@@ -370,7 +418,7 @@ class _Checker:
             )
 
     def uncited_references(self) -> None:
-        if self.cite_all:
+        if self.cite_all or self.cited_unknown:
             return
         cited: set[str] = set()
         # A citation repeated resolves to the very same candidates tuple: add each once
@@ -388,7 +436,8 @@ class _Checker:
             finding = Finding(
                 kind="uncited-reference",
                 severity=KINDS["uncited-reference"][0],
-                message=f"{source.key} ({_display(source)}) is never cited in {self.manuscript.path}",
+                message=f"{_numbered(source)}{source.key} ({_display(source)}) is never cited "
+                f"in {self.manuscript.path}",
                 source=source.key,
                 file=source.file,
                 line=source.line,

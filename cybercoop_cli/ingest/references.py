@@ -22,12 +22,14 @@ Two steps, both rules measured on real lists (``bench/reflist_accuracy.py``):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from cybercoop_cli.ingest.numbered import numbered_pieces
 from cybercoop_cli.model import Person, Source
 
 
@@ -47,6 +49,7 @@ class ReferenceEntry:
     truncated: bool = False
     people: tuple[Person, ...] = ()
     confident: bool = True
+    label: str = ""  # its number in a numbered list ("12"), without the list's punctuation
 
 
 #: The field that marks a source whose authors or year were guessed from its entry.
@@ -191,6 +194,19 @@ def reference_entries(
 
     ``line_of`` maps a clean-text offset to its 1-based source line.
     """
+    blocks = list(blocks)
+    numbered = numbered_pieces(clean, blocks)
+    if numbered is not None:
+        # Split by the labels in sequence; each entry's text is read without its label,
+        # and an entry whose authors cannot be read is still the entry with that number.
+        for number, piece_start, piece_end in numbered:
+            text = join_lines(clean[piece_start:piece_end])
+            line = line_of(piece_start)
+            entry = parse_reference(text, line)
+            if entry is None:
+                entry = ReferenceEntry(text=text, line=line, authors=(), year="", confident=False)
+            yield dataclasses.replace(entry, label=str(number))
+        return
     for piece_start, piece_end in split_entries(clean, blocks):
         entry = parse_reference(join_lines(clean[piece_start:piece_end]), line_of(piece_start))
         if entry is not None:
@@ -575,14 +591,19 @@ def reference_sources(entries: Sequence[ReferenceEntry], path: str) -> tuple[Sou
     used: dict[str, int] = {}
     for entry in entries:
         persons = entry.people or tuple(_person(name) for name in entry.authors)
-        folded = unicodedata.normalize("NFKD", entry.authors[0])
-        stem = "".join(c for c in folded if c.isalnum()).lower() or "ref"
-        key = f"{stem}-{entry.year.replace('.', '').replace(' ', '')}"
+        if entry.authors:
+            folded = unicodedata.normalize("NFKD", entry.authors[0])
+            stem = "".join(c for c in folded if c.isalnum()).lower() or "ref"
+            key = f"{stem}-{entry.year.replace('.', '').replace(' ', '')}"
+        else:
+            key = f"ref-{entry.label}"  # only a numbered entry is kept without authors
         used[key] = used.get(key, 0) + 1
         if used[key] > 1:
             key = f"{key}-{used[key]}"
         digits = entry.year[:4]
         fields = {"year": entry.year, "note": entry.text}
+        if entry.label:
+            fields["label"] = entry.label
         if not entry.confident:
             fields[GUESSED] = "authors or year read from an unrecognised entry"
         sources.append(
