@@ -33,10 +33,10 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cybercoop_cli import __version__
 
@@ -214,8 +214,7 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     """One cached input file, as the index knows it (its value is read separately)."""
 
     state: str
@@ -323,8 +322,11 @@ class ReviewCache:
             (self.id, NOTE, BIB),
         )
         review = self.id
+        blake2b = hashlib.blake2b
         for kind, name, state, hashed_at, digest, value_hash, seal in rows:
-            if seal != _seal(review, kind, name, state, hashed_at, digest, value_hash):
+            # _seal, inline: this runs once per input file on every run.
+            text = f"{review}\0{kind}\0{name}\0{state}\0{hashed_at}\0{digest}\0{value_hash}"
+            if seal != blake2b(text.encode(), digest_size=16).hexdigest():
                 self.damaged += 1
                 continue
             index[kind, name] = Row(state, hashed_at, digest, value_hash)
@@ -387,16 +389,9 @@ class ReviewCache:
         """Write, in one transaction: the index rows of files read this time, the notes
         parsed this time (display name -> result), a newly parsed bibliography; and drop
         the rows of files that are gone."""
-        from cybercoop_cli.cache.codec import encode_bibliography, encode_note_result
+        from cybercoop_cli.cache.codec import encode_note_result
 
-        rows: list[tuple[str, str, str, int, str, str]] = []
         restated: list[tuple[Any, ...]] = []
-        for display in bibs:
-            if display in scan.fresh:
-                rows.append(self._row(BIB, display, scan, "null"))
-        for display, result in notes.items():
-            value = json.dumps(encode_note_result(result), ensure_ascii=False)
-            rows.append(self._row(NOTE, display, scan, value))
         for display in scan.fresh.difference(notes, bibs):
             # Read again (its state changed) but its content did not: the row's parse
             # still holds, under the file's new state.
@@ -405,14 +400,24 @@ class ReviewCache:
                 state, hashed_at = _state_text(scan.states[display]), scan.hashed_at[display]
                 seal = _seal(self.id, NOTE, display, state, hashed_at, old.digest, old.value_hash)
                 restated.append((state, hashed_at, seal, self.id, NOTE, display))
-        if bibliography is not None:
-            value = json.dumps(encode_bibliography(bibliography), ensure_ascii=False)
-            rows.append((BIBLIOGRAPHY, "", "", 0, scan.bibliography_key, value))
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            # A generator: each value is encoded as it is written, not all held at once.
+            for display in bibs:
+                if display in scan.fresh:
+                    yield self._sealed(*self._row(BIB, display, scan, "null"))
+            for display, result in notes.items():
+                value = json.dumps(encode_note_result(result), ensure_ascii=False)
+                yield self._sealed(*self._row(NOTE, display, scan, value))
+            if bibliography is not None:
+                yield self._sealed(
+                    BIBLIOGRAPHY, "", "", 0, scan.bibliography_key, _bibliography_json(bibliography)
+                )
+
         gone = [(self.id, kind, name) for kind, name in self._index if name not in scan.digests]
         with self.conn:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self._sealed(*row) for row in rows],
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
             )
             self.conn.executemany(
                 "UPDATE entry SET state = ?, hashed_at = ?, seal = ? "
@@ -481,6 +486,17 @@ class ReviewCache:
                 self.conn.execute("DELETE FROM entry WHERE review = ?", (review_id,))
                 self.conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
         self.conn.execute("PRAGMA incremental_vacuum")
+
+
+def _bibliography_json(bibliography: Any) -> str:
+    """The bibliography's JSON, source by source: its whole nested form is never held."""
+    from cybercoop_cli.cache.codec import encode_problem, encode_source
+
+    sources = ",".join(
+        json.dumps(encode_source(s), ensure_ascii=False) for s in bibliography.sources
+    )
+    problems = json.dumps([encode_problem(p) for p in bibliography.problems], ensure_ascii=False)
+    return f"[[{sources}],{problems}]"
 
 
 def _state_text(state: State) -> str:

@@ -139,9 +139,13 @@ class OpenedReview:
             (_relative(path, root), path) for path in layout.bib_files(review.references_dir)
         ]
         # Strings, not Paths, for speed: a review may hold tens of thousands of notes.
-        self.notes: list[tuple[str, str | Path]] = [
-            (_relative(path, root), path) for path in layout.note_paths(review.notes_dir)
-        ]
+        paths = layout.note_paths(review.notes_dir)
+        prefix = str(root).rstrip(os.sep) + os.sep
+        if all(path.startswith(prefix) for path in paths):
+            cut = len(prefix)
+            self.notes: list[tuple[str, str | Path]] = [(path[cut:], path) for path in paths]
+        else:
+            self.notes = [(_relative(path, root), path) for path in paths]
         self._store: ReviewCache | None = None
         self._scan: Scan | None = None
 
@@ -206,10 +210,14 @@ class OpenedReview:
         if bibliography is None:
             if progress:
                 progress("references", 0, 0)
-            read = {str(path): contents[d] for d, path in self.bibs if d in contents}
+            # Taken out of the scan's contents: not held once parsed (peak memory).
+            read = {str(path): contents.pop(d) for d, path in self.bibs if d in contents}
             bibliography = parsed_bibliography = _read_references(self.review, dict(read))
-        pending = [(path, d, contents.get(d)) for d, path in self.notes if d not in reused]
-        fresh = dict(zip((d for _, d, _ in pending), _read_notes(pending, progress), strict=True))
+            del read
+        pending = [(path, d) for d, path in self.notes if d not in reused]
+        fresh = dict(
+            zip((d for _, d in pending), _read_notes(pending, contents, progress), strict=True)
+        )
         if store is not None and scan is not None:
             try:
                 store.save(scan, [d for d, _ in self.bibs], fresh, parsed_bibliography)
@@ -243,9 +251,12 @@ class OpenedReview:
 
 
 def _read_notes(
-    items: Sequence[tuple[str | Path, str, bytes | None]], progress: Progress | None
+    items: Sequence[tuple[str | Path, str]],
+    contents: dict[str, bytes],
+    progress: Progress | None,
 ) -> list[NoteResult]:
-    """Parse notes given as (path, display name, content if read already), in order."""
+    """Parse notes given as (path, display name), in order; ``contents`` holds those read
+    already (to hash them), each dropped from it once parsed."""
     from cybercoop_cli.ingest.notes import read_notes
 
     results: list[NoteResult] = []
@@ -253,7 +264,8 @@ def _read_notes(
     for start in range(0, len(items), step):
         if progress:
             progress("notes", start, len(items))
-        results.extend(read_notes(items[start : start + step]))
+        chunk = [(path, d, contents.pop(d, None)) for path, d in items[start : start + step]]
+        results.extend(read_notes(chunk))
     return results
 
 
