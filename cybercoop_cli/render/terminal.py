@@ -44,11 +44,11 @@ def _more(count: int, what: str) -> Text:
     return Text(f"… and {count:,} more {what} (all of them: --format json)", style="dim")
 
 
-def _keys(keys: Sequence[str], limit: int = 6) -> Text | str:
+def _keys(keys: Sequence[str], limit: int = 6) -> Text:
     if not keys:
         return Text("—", style="dim")
     shown = "\n".join(keys[:limit])
-    return shown if len(keys) <= limit else f"{shown}\n… +{len(keys) - limit:,} more"
+    return Text(shown if len(keys) <= limit else f"{shown}\n… +{len(keys) - limit:,} more")
 
 
 def render_review(report: ReviewReport, console: Console) -> None:
@@ -71,7 +71,7 @@ def render_review(report: ReviewReport, console: Console) -> None:
     facets.add_column("sources", justify="right")
     for facet in report.facets:
         count = Text(str(facet.claim_count), style="bold red" if not facet.claim_count else "")
-        facets.add_row(facet.id, facet.question, count, str(len(facet.source_keys)))
+        facets.add_row(Text(facet.id), Text(facet.question), count, str(len(facet.source_keys)))
     console.print(facets)
 
     _render_sections(report, console)
@@ -224,7 +224,7 @@ def _render_suggestions(report: ReviewReport, console: Console) -> None:
         table.add_column("claim")
         table.add_column("suggestion", no_wrap=True)
         for place, ((_, _, text), hints) in zip(places, listed, strict=True):
-            table.add_row(place, _clip(text, 120), Text("\n").join(hints))
+            table.add_row(Text(place), Text(_clip(text, 120)), Text("\n").join(hints))
         console.print(table)
     else:
         console.print(Text(title, style="italic"))
@@ -272,7 +272,14 @@ def render_sources(
         authors = ", ".join(names[:3]) + (
             " et al." if len(names) > 3 or source.authors_truncated else ""
         )
-        table.add_row(source.key, source.entry_type, authors, str(source.year or "—"), source.title)
+        # Text, never markup: a title "[link=...]erratum[/link]" must not become a link.
+        table.add_row(
+            Text(source.key),
+            Text(source.entry_type),
+            Text(authors),
+            str(source.year or "—"),
+            Text(source.title),
+        )
     console.print(table)
     if problems:
         render_problems(problems, console)
