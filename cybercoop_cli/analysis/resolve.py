@@ -553,19 +553,9 @@ class Resolver:
             off_by_one = self._candidates(firsts, (year - 1, year + 1), narrow, False)
             fits += self._fits(names, cited, et_al, off_by_one, True)
         single = [f for f in fits if bool(f.name_defect) != f.year_defect]
-        if len(single) == 1:
-            fit = single[0]
-            return Match(
-                citation,
-                Grade.NEAR,
-                key=fit.entry.source.key,
-                candidates=(fit.entry.source.key,),
-                name_differs=bool(fit.name_defect),
-                year_differs=fit.year_defect,
-                detail=fit.name_defect or "year off by one",
-            )
-        if len(single) > 1 and _one_work(single):
-            # The same work listed twice, cited with a slip: the slip is the finding.
+        if len(single) == 1 or (len(single) > 1 and _one_work(single)):
+            # One fit with one slip; or the same work listed twice, cited with a slip: the
+            # slip is the finding, against the first listing.
             fit = min(single, key=lambda f: f.entry.order)
             return Match(
                 citation,

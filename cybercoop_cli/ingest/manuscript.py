@@ -782,21 +782,7 @@ def _preamble_prose(text: str, begin: int) -> list[tuple[int, int]]:
 
 def _group_end(text: str, start: int, limit: int) -> int:
     """After the group opening at ``text[start] == '{'``, blank lines and all (<= limit)."""
-    depth = 0
-    position = start
-    while position < limit:
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        position += 1
-    return limit
+    return _skip_braced(text, start, limit - start, across_paragraphs=True)
 
 
 def _outside_citations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -819,8 +805,13 @@ def _outside_citations(text: str, spans: list[tuple[int, int]]) -> list[tuple[in
     return kept
 
 
-def _skip_braced(text: str, start: int, limit: int = 20_000) -> int:
-    """The offset after the group opening at ``text[start] == '{'`` (bounded, linear)."""
+def _skip_braced(
+    text: str, start: int, limit: int = 20_000, *, across_paragraphs: bool = False
+) -> int:
+    """The offset after the group opening at ``text[start] == '{'`` (bounded, linear).
+
+    An unclosed group ends at a blank line, unless ``across_paragraphs``; at the limit, the
+    offset of the limit."""
     depth = 0
     end = min(len(text), start + limit)
     position = start
@@ -835,7 +826,12 @@ def _skip_braced(text: str, start: int, limit: int = 20_000) -> int:
             depth -= 1
             if depth == 0:
                 return position + 1
-        elif char == "\n" and text.startswith("\n\n", position) and depth > 0:
+        elif (
+            char == "\n"
+            and not across_paragraphs
+            and depth > 0
+            and text.startswith("\n\n", position)
+        ):
             return position
         position += 1
     return end
