@@ -9,6 +9,7 @@ and exits 70 with a request to re-run with ``--debug``, which shows the tracebac
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import traceback
@@ -40,6 +41,9 @@ class CybercoopGroup(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
         except Exception as exc:
+            if _no_room(exc):
+                _report(ctx, f"error: cannot write the output: {_strerror(exc)}", exc)
+                raise typer.Exit(int(ExitCode.OUTPUT)) from None
             _report(
                 ctx,
                 f"internal error: {type(exc).__name__}: {exc} "
@@ -153,22 +157,67 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A full disk behind standard output (``cybercoop review > /dev/full``, also for
+    ``--help`` and ``--version``, which print before any command runs) is one line on
+    standard error and exit 5, not a traceback.
+    """
+    code: object = 0
     try:
         app(prog_name="cybercoop")
-    finally:
+    except SystemExit as done:
+        code = done.code
+    except OSError as exc:
+        if not _no_room(exc):
+            raise
+        code = _cannot_write(exc)
+    try:
         _flush_or_discard()
+    except OSError as exc:
+        if not _no_room(exc):
+            raise
+        code = _cannot_write(exc)
+    raise SystemExit(code)
+
+
+# errno values that mean the output has no room: a full disk, a full quota, a device error.
+_NO_ROOM = {errno.ENOSPC, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+def _no_room(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in _NO_ROOM
+
+
+def _strerror(exc: BaseException) -> str:
+    return (isinstance(exc, OSError) and exc.strerror) or str(exc)
+
+
+def _cannot_write(exc: OSError) -> int:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"error: cannot write the output: {_strerror(exc)}\n")
+        sys.stderr.flush()
+    _discard_stdout()
+    return int(ExitCode.OUTPUT)
 
 
 def _flush_or_discard() -> None:
     """Flush stdout; if its reader has gone (``cybercoop ... | head``), drop what is left.
 
     Otherwise the interpreter's own flush at exit would fail again and print "Exception
-    ignored" (the recipe of the Python documentation, "Note on SIGPIPE").
+    ignored" (the recipe of the Python documentation, "Note on SIGPIPE"). Any other
+    failure to flush is raised, after what is left has been dropped for the same reason.
     """
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
+    except OSError:
+        _discard_stdout()
+        raise
+
+
+def _discard_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

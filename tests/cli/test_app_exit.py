@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -64,3 +66,19 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     errors = producer.stderr.read().decode()
     producer.wait(timeout=60)
     assert "Traceback" not in errors and "Exception ignored" not in errors
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["review"], ["sources"], ["--help"], ["--version"]])
+def test_a_full_disk_on_standard_output_is_one_line_and_exit_5(args: list[str]) -> None:
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "cybercoop_cli", *args],
+            cwd=REPO,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 5, done.stderr
+    assert done.stderr.strip() == "error: cannot write the output: No space left on device"
