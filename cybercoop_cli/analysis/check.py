@@ -40,6 +40,10 @@ KINDS: dict[str, tuple[Severity, str]] = {
         "several sources fit (same surnames and year, no suffix); none is guessed",
     ),
     "uncited-reference": (Severity.WARNING, "a source that the manuscript never cites"),
+    "reversed-range": (
+        Severity.WARNING,
+        "a numeric citation range written backwards ('[7-5]'); its numbers are read as cited",
+    ),
     "et-al-style": (
         Severity.WARNING,
         "APA 7: three or more authors are cited as 'First et al.'; one or two in full",

@@ -622,7 +622,7 @@ class NumericProblem:
 
 
 def numeric_problems(matches: Sequence[Match], labels: Mapping[int, str]) -> list[NumericProblem]:
-    """Numbers the list does not have.
+    """Numbers the list does not have, and ranges written backwards.
 
     A number past the end of a list numbered 1..N without gaps is an error: the list was
     read whole and has no such entry. When the list has gaps (an entry whose number could
@@ -632,10 +632,24 @@ def numeric_problems(matches: Sequence[Match], labels: Mapping[int, str]) -> lis
     problems: list[NumericProblem] = []
     count = max(labels) if labels else 0
     complete = bool(labels) and len(labels) == count
+    reversed_reported: set[tuple[int, int]] = set()
     for match in matches:
         citation = match.citation
         if not isinstance(citation, NumericCitation):
             continue
+        where = (citation.start, citation.end)
+        if citation.reversed_range and where not in reversed_reported:
+            # One finding per marker: every number of "[9-7]" carries the flag.
+            reversed_reported.add(where)
+            problems.append(
+                NumericProblem(
+                    "reversed-range",
+                    f"{citation.text}: a range is written backwards; its numbers are read as "
+                    "cited, but write it low to high",
+                    citation.start,
+                    citation.end,
+                )
+            )
         if match.grade is Grade.NONE and complete and citation.number > count:
             problems.append(
                 NumericProblem(

@@ -297,3 +297,14 @@ def test_numbers_against_an_unnumbered_bibliography_raise_nothing() -> None:
     assert [m.citation.label() for m in report.matches] == ["[1]", "[2]", "[3]"]
     assert {m.grade.value for m in report.matches} == {"none"}
     assert report.findings == ()  # neither unresolved numbers nor "never cited" guesses
+
+
+def test_a_range_written_backwards_is_one_warning_and_its_numbers_count_as_cited() -> None:
+    paper = (
+        "Reefs decline [1]. Warming and acidity add to it [4-2].\n\n"
+        "References\n\n"
+        "[1] Alpha A. One. J Reef. 2001;1:1-2.\n[2] Beta B. Two. J Reef. 2002;2:1-2.\n"
+        "[3] Gamma C. Three. J Reef. 2003;3:1-2.\n[4] Delta D. Four. J Reef. 2004;4:1-2.\n"
+    )
+    kinds = check_kinds(paper)
+    assert kinds == [("reversed-range", "warning")]  # one finding, and nothing uncited
