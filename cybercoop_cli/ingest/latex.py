@@ -348,6 +348,22 @@ def _skip_blank(text: str, position: int) -> int:
     return position
 
 
+def _notes(text: str, position: int, opener: str, closer: str) -> tuple[list[str], int]:
+    """Up to two notes (``(pre)(post)`` or ``[pre][post]``) from ``position``; the notes,
+    and the offset after the last one read."""
+    notes: list[str] = []
+    while len(notes) < 2:
+        at = _skip_blank(text, position)
+        if not text.startswith(opener, at):
+            break
+        after = _note(text, at, opener, closer)
+        if after < 0:
+            break
+        notes.append(text[at + 1 : after - 1])
+        position = after
+    return notes, position
+
+
 def _note(text: str, position: int, opener: str, closer: str) -> int:
     """The offset after a note opening at ``text[position] == opener``, or -1."""
     close = text.find(closer, position + 1, position + _MAX_NOTE)
@@ -385,29 +401,11 @@ def parse_cite_command(text: str, match: re.Match[str]) -> CiteCommand | None:
     position = match.end()
     global_notes: list[str] = []
     if multicite:
-        for _ in range(2):
-            at = _skip_blank(text, position)
-            if not text.startswith("(", at):
-                break
-            after = _note(text, at, "(", ")")
-            if after < 0:
-                break
-            global_notes.append(text[at + 1 : after - 1])
-            position = after
+        global_notes, position = _notes(text, position, "(", ")")
     groups: list[CiteGroup] = []
     for _ in range(_MAX_KEY_GROUPS if multicite else 1):
-        notes: list[str] = []
-        cursor = position
-        group_start = _skip_blank(text, cursor)
-        while len(notes) < 2:
-            at = _skip_blank(text, cursor)
-            if not text.startswith("[", at):
-                break
-            after = _note(text, at, "[", "]")
-            if after < 0:
-                break
-            notes.append(text[at + 1 : after - 1])
-            cursor = after
+        group_start = _skip_blank(text, position)
+        notes, cursor = _notes(text, position, "[", "]")
         at = _skip_blank(text, cursor)
         if not text.startswith("{", at):
             break
