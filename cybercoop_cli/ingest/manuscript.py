@@ -232,6 +232,7 @@ def _finish(
     ``references_at`` is where a reference list starts when no heading says so (a Word
     bibliography field): the blocks from there on are its entries.
     """
+    clean, offsets = repair_accents(clean, offsets)
     line_starts = [0]
     find = source.find
     position = find("\n")
@@ -274,6 +275,79 @@ def _finish(
             fields=fields,
         )
     return manuscript
+
+
+# Text extracted from PDFs typeset with Type 1 fonts (what GROBID's training text and
+# pdftotext give) sets an accent as a separate spacing character beside its letter:
+# "Kamin ´ski", "Lo ¨scher", "Pe ˛kala" (the rest of the word follows the accent at once).
+# The spacing form of each accent, and the combining mark that puts it back on the letter.
+_SPACING_ACCENTS = {
+    "\u00b4": "\u0301",  # acute
+    "\u02dd": "\u030b",  # double acute
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02c6": "\u0302",  # circumflex
+    "\u02dc": "\u0303",  # tilde
+    "\u00af": "\u0304",  # macron
+    "\u02d8": "\u0306",  # breve
+    "\u02d9": "\u0307",  # dot above
+    "\u02da": "\u030a",  # ring above
+    "\u02c7": "\u030c",  # caron
+    "\u00b8": "\u0327",  # cedilla
+    "\u02db": "\u0328",  # ogonek
+}
+_DISPLACED_ACCENT = re.compile("([^\\W\\d_]) ?([" + "".join(_SPACING_ACCENTS) + "])(?=[^\\W\\d_])")
+
+
+def repair_accents(clean: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
+    """Put displaced spacing accents back on the letter before them ("Kamin ´ski" is
+    "Kamiński"), where that letter takes the accent; otherwise leave the text as it is.
+
+    The offset map is rebuilt, so every clean offset still maps to its place in the file.
+    """
+    out = _Builder()
+    position = 0
+    for match in _DISPLACED_ACCENT.finditer(clean):
+        letter, accent = match.group(1), _SPACING_ACCENTS[match.group(2)]
+        composed = unicodedata.normalize("NFC", letter + accent)
+        if len(composed) == 1:
+            out.copy(clean, position, match.start())
+            out.emit(composed, match.start())
+            position = match.end()
+    if position == 0:
+        return clean, offsets
+    out.copy(clean, position, len(clean))
+    text, repaired = out.result()
+    return text, _compose(repaired, offsets)
+
+
+def _compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
+    """The map of ``outer`` (new clean -> old clean) followed by ``inner`` (old -> file)."""
+    starts: list[int] = []
+    origins: list[int] = []
+    copied: list[bool] = []
+    ends = [*outer.starts[1:], None]
+    for start, origin, is_copy, end in zip(
+        outer.starts, outer.origins, outer.copied, ends, strict=True
+    ):
+        starts.append(start)
+        origins.append(inner.source_offset(origin))
+        if not is_copy:
+            copied.append(False)
+            continue
+        # A copied piece maps as the inner piece it starts in, and is cut where the next
+        # inner pieces start.
+        index = bisect_right(inner.starts, origin) - 1
+        copied.append(index < 0 or inner.copied[index])
+        limit = (
+            len(inner.starts)
+            if end is None
+            else bisect_right(inner.starts, origin + end - start - 1)
+        )
+        for cut in range(index + 1, limit):
+            starts.append(start + inner.starts[cut] - origin)
+            origins.append(inner.origins[cut])
+            copied.append(inner.copied[cut])
+    return OffsetMap(tuple(starts), tuple(origins), tuple(copied))
 
 
 _SUPERSCRIPT_NUMBERS = re.compile(r"\d{1,3}(?:\s*[,–—‒-]\s*\d{1,3})*")

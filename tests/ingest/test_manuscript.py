@@ -243,3 +243,25 @@ def test_markdown_link_brackets_are_blanked_and_the_link_text_kept() -> None:
     clean = parse_manuscript(text, "markdown").text
     assert len(clean) == len(text)
     assert " ".join(clean.split()) == "see ( Quintana 2020 ) and ! a and Lee \\[2019\\] 2023"
+
+
+def test_displaced_accents_go_back_on_their_letters_and_keep_positions() -> None:
+    # PDF text extraction (and GROBID's text) sets accents apart: "Kamin ´ski".
+    source = (
+        "Intro.\nShown before (Kamin ´ski et al., 2014; Zago ´rska, 2003) and Lo ¨scher (2004).\n"
+    )
+    manuscript = parse_manuscript(source, "text")
+    assert "(Kamiński et al., 2014; Zagórska, 2003) and Löscher (2004)" in manuscript.text
+    for word, original in [
+        ("Kamiński", "Kamin ´ski"),
+        ("Löscher", "Lo ¨scher"),
+        ("(2004)", "(2004)"),
+    ]:
+        offset = manuscript.text.index(word)
+        assert manuscript.line_of(offset) == 2
+        assert manuscript.column_of(offset) == source.splitlines()[1].index(original) + 1
+
+
+def test_a_spacing_accent_that_fits_no_letter_is_left_alone() -> None:
+    source = "A quote ´ here, 5 ´3 and q ˛x.\n"
+    assert parse_manuscript(source, "text").text == source
