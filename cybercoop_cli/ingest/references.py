@@ -71,24 +71,25 @@ _SURNAME = (
     r"(?:[A-ZÀ-ÞĀ-Ž][\w'’]*|[OD]['’][A-Z]\w*|Mc\w+|Mac\w+)(?:-[A-ZÀ-Þa-zß-ÿ][\w'’]*)*"
 )
 _INITIAL = r"[A-ZÀ-Þ](?:[a-z]?\.|\.?-[A-Z]\.?)"
-_AUTHOR_START = re.compile(
-    "|".join(
-        (
-            # APA, Harvard, Chicago, Nature, ACS: "Baraldi, P. G.", "Bikel, Daniel M."
-            rf"{_SURNAME}(?: {_SURNAME})?,\s*(?:{_INITIAL}|[A-ZÀ-Þ][a-zß-ÿ]+\b(?!,))",
-            # Vancouver: "Barton ME,", "Bräse S,", "Brown GB (1986)"
-            rf"{_SURNAME}(?: {_SURNAME})? [A-Z]{{1,3}}(?:[,.( ]|$)",
-            # initials first (IEEE, ACL, physics): "J. W. Layland and", "S. Anderson,"
-            rf"(?:{_INITIAL} ?){{1,4}}{_SURNAME}(?:[,.:]| and | &)",
-            # given names first (ACL): "Daniel M. Bikel.", "Jenny Rose Finkel,"
-            # (then another name, "and" or the year, so "Nature Reviews Cancer, 6(1)" is not)
-            rf"[A-ZÀ-Þ][a-zß-ÿ]+(?:[ -][A-ZÀ-Þ][a-zß-ÿ]+)?(?: {_INITIAL})* {_SURNAME}"
-            r"(?:,? and [A-ZÀ-Þ]|, [A-ZÀ-Þ][a-zß-ÿ]*\.? ?[A-ZÀ-Þ]|[.,] \(?(?:1[5-9]|20)\d\d)",
-            # a corporate or single name then the year: "Bruker. (2012a)."
-            r"[^\W\d][^()\n]{0,80}?[.,]? \((?:1[5-9]|20)\d\d[a-z]?\)",
-        )
+_PERSON_START = "|".join(
+    (
+        # APA, Harvard, Chicago, Nature, ACS: "Baraldi, P. G.", "Bikel, Daniel M."
+        rf"{_SURNAME}(?: {_SURNAME})?,\s*(?:{_INITIAL}|[A-ZÀ-Þ][a-zß-ÿ]+\b(?!,))",
+        # Vancouver: "Barton ME,", "Bräse S,", "Brown GB (1986)"
+        rf"{_SURNAME}(?: {_SURNAME})? [A-Z]{{1,3}}(?:[,.( ]|$)",
+        # initials first (IEEE, ACL, physics): "J. W. Layland and", "S. Anderson,"
+        rf"(?:{_INITIAL} ?){{1,4}}{_SURNAME}(?:[,.:]| and | &)",
+        # given names first (ACL): "Daniel M. Bikel.", "Jenny Rose Finkel,"
+        # (then another name, "and" or the year, so "Nature Reviews Cancer, 6(1)" is not)
+        rf"[A-ZÀ-Þ][a-zß-ÿ]+(?:[ -][A-ZÀ-Þ][a-zß-ÿ]+)?(?: {_INITIAL})* {_SURNAME}"
+        r"(?:,? and [A-ZÀ-Þ]|, [A-ZÀ-Þ][a-zß-ÿ]*\.? ?[A-ZÀ-Þ]|[.,] \(?(?:1[5-9]|20)\d\d)",
     )
 )
+_AUTHOR_START = re.compile(
+    # or a corporate or single name then the year: "Bruker. (2012a)."
+    _PERSON_START + r"|[^\W\d][^()\n]{0,80}?[.,]? \((?:1[5-9]|20)\d\d[a-z]?\)"
+)
+_PERSON_START_RE = re.compile(_PERSON_START)
 _YEAR = re.compile(r"(?<![\d/.-])(?:1[5-9]\d\d|20\d\d)(?![\d/])|\bn\.\s?d\.|\bin press\b", re.I)
 _CONTINUES = (",", "&", ";", ":", "(", "-", "‐", "–")
 
@@ -126,12 +127,38 @@ def _entry_starts(lines: Sequence[str]) -> list[int]:
     has_year = bool(_YEAR.search(lines[0]))
     for index in range(1, len(lines)):
         line = lines[index].strip()
-        if _starts_entry(lines[index - 1], line, has_year, lowercase):
+        if _starts_entry(lines[index - 1], line, has_year, lowercase) and _dated(
+            lines, index, lowercase
+        ):
             starts.append(index)
             has_year = bool(_YEAR.search(line))
         else:
             has_year = has_year or bool(_YEAR.search(line))
     return starts
+
+
+def _dated(lines: Sequence[str], index: int, lowercase: bool) -> bool:
+    """Whether the entry a line would start has a year before the next line that plainly
+    starts a dated entry. One without is a wrapped line that merely looks like a name
+    ("Part V. Eur J Med Chem 66:12-21", then "Kamiński K, Wiklik B (2014) ...").
+
+    "Plainly" is a personal name of more than one letter with its year on the same line:
+    inside a long wrapped author list, "L., Girard, L., & Martinez, E. D. (2012)" and
+    "M, Villetti G (2006)" are not. At the end of the list the line is taken as a start.
+    """
+    for ahead in range(index, len(lines)):
+        line = lines[ahead].strip()
+        if _YEAR.search(line):
+            return ahead == index or not _plain_start(lines[ahead - 1], line, lowercase)
+    return True
+
+
+def _plain_start(previous: str, line: str, lowercase: bool) -> bool:
+    label = _LABEL.match(line)
+    name = line[label.end() :] if label else line
+    return len(re.split(r"[\s,.]", name, maxsplit=1)[0]) > 1 and _starts_entry(
+        previous, line, True, lowercase, _PERSON_START_RE
+    )
 
 
 def _numbered_starts(lines: Sequence[str]) -> list[int]:
@@ -168,12 +195,20 @@ def _label_ok(line: str) -> bool:
     return not rest[0].isdigit() and not re.match(r"[,;:)]|\(\d", rest)
 
 
-def _starts_entry(previous: str, line: str, has_year: bool, lowercase: bool) -> bool:
+def _starts_entry(
+    previous: str,
+    line: str,
+    has_year: bool,
+    lowercase: bool,
+    shape: re.Pattern[str] = _AUTHOR_START,
+) -> bool:
     previous = previous.rstrip()
     if not line or not previous:
         return bool(line)
     if previous.endswith(_CONTINUES) or previous.endswith((" and", " et", " in", " of")):
         return False
+    if previous.rpartition(" ")[2].lower() in _PARTICLES:
+        return False  # "..., Von" then "Deimling, A." is one name
     if not has_year:
         return False  # an entry before its year is still its author list or title
     text = line
@@ -184,7 +219,7 @@ def _starts_entry(previous: str, line: str, has_year: bool, lowercase: bool) -> 
         text = text[:1].upper() + re.sub(
             r"\b([a-z])\.", lambda m: m.group(1).upper() + ".", text[1:]
         )
-    return _AUTHOR_START.match(text) is not None
+    return shape.match(text) is not None
 
 
 def reference_entries(

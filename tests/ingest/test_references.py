@@ -78,6 +78,33 @@ def test_vancouver_list_with_years_after_the_authors() -> None:
     assert entries[1].endswith("26:1-8")
 
 
+def test_a_wrapped_line_shaped_like_a_name_does_not_start_an_undated_entry() -> None:
+    # "Part V." reads like the Vancouver author "Part V"; the entry it would open has no
+    # year before the next plainly dated entry, so it is the line of a title.
+    listing = (
+        "Kaminski K, Obniska J, Chlebek I (2013)\n"
+        "Synthesis and biological properties of new bases\n"
+        "Part V. Eur J Med Chem 66:12-21\n"
+        "Kaminski K, Wiklik B, Obniska J (2014) Synthesis, anticonvulsant\n"
+        "properties. Arch Pharm Chem Life Sci 347:1-13\n"
+    )
+    entries = _entries(listing)
+    assert len(entries) == 2
+    assert entries[0].endswith("66:12-21") and "(2014)" in entries[1]
+
+
+def test_a_line_ending_in_a_particle_continues_the_name() -> None:
+    listing = (
+        "Neelarapu, R., Holzle, D. L., & Petukhov, P. A. (2011). Design, synthesis.\n"
+        "Oehme, I., Deubzer, H. E., Wegener, D., Pickert, D., Ulrich, S. M., Von\n"
+        "Deimling, A., & Fischer, M. (2009). Histone deacetylase 8 in\n"
+        "neuroblastoma tumorigenesis. Clinical Cancer Research, 15(1), 91-99.\n"
+    )
+    entries = _entries(listing)
+    assert len(entries) == 2
+    assert entries[1].startswith("Oehme") and "Von Deimling" in entries[1]
+
+
 def test_numbered_list_splits_at_the_next_label_only() -> None:
     # "83 (11) (2014)" opens a wrapped line with a number that is not the next label.
     listing = (
