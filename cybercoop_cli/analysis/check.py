@@ -44,6 +44,10 @@ KINDS: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "a numeric citation range written backwards ('[7-5]'); its numbers are read as cited",
     ),
+    "numbering-skip": (
+        Severity.WARNING,
+        "in a list numbered in citation order, a number first cited before lower ones",
+    ),
     "et-al-style": (
         Severity.WARNING,
         "APA 7: three or more authors are cited as 'First et al.'; one or two in full",

@@ -660,4 +660,65 @@ def numeric_problems(matches: Sequence[Match], labels: Mapping[int, str]) -> lis
                     citation.end,
                 )
             )
+    problems += _skips(matches)
     return problems
+
+
+#: The share of first citations that must each come above every number before them for
+#: the list to count as numbered in citation order (Vancouver, IEEE). An alphabetical
+#: numbered list cites its numbers in no order (of n, about ln n come above all before
+#: them), and skips nothing.
+CITATION_ORDER = 0.75
+
+
+def _skips(matches: Sequence[Match]) -> list[NumericProblem]:
+    """Markers whose new numbers skip numbers that are first cited only later.
+
+    In a list numbered in citation order, the first citation of [5] before [3] and [4]
+    means the list was renumbered, or a citation moved, without the other. Numbers never
+    cited at all are left to ``uncited-reference``.
+    """
+    markers: dict[tuple[int, int], list[NumericCitation]] = {}
+    for match in matches:
+        if isinstance(match.citation, NumericCitation) and match.grade is Grade.EXACT:
+            citation = match.citation
+            markers.setdefault((citation.start, citation.end), []).append(citation)
+    cited: set[int] = set()
+    firsts: list[tuple[tuple[int, int], list[int]]] = []
+    for where in sorted(markers):
+        new = sorted({c.number for c in markers[where]} - cited)
+        cited.update(new)
+        if new:
+            firsts.append((where, new))
+    records, top = 0, 0
+    for _, new in firsts:
+        records += min(new) > top
+        top = max(top, *new)
+    if len(firsts) < 5 or records < CITATION_ORDER * len(firsts):
+        return []
+    problems: list[NumericProblem] = []
+    highest = 0
+    seen: set[int] = set()
+    for (start, end), new in firsts:
+        skipped = [n for n in range(highest + 1, min(new)) if n in cited and n not in seen]
+        if skipped and min(new) > highest:
+            verb = "is" if len(new) == 1 else "are"
+            problems.append(
+                NumericProblem(
+                    "numbering-skip",
+                    f"{_numbers_text(new)} {verb} first cited before {_numbers_text(skipped)}, "
+                    "which the text cites only later; a list numbered in citation order "
+                    "numbers each source where it is first cited",
+                    start,
+                    end,
+                )
+            )
+        seen.update(new)
+        highest = max(highest, *new)
+    return problems
+
+
+def _numbers_text(numbers: Sequence[int]) -> str:
+    if len(numbers) > 3:
+        return f"{len(numbers)} numbers from [{numbers[0]}] to [{numbers[-1]}]"
+    return ", ".join(f"[{n}]" for n in numbers)

@@ -308,3 +308,39 @@ def test_a_range_written_backwards_is_one_warning_and_its_numbers_count_as_cited
     )
     kinds = check_kinds(paper)
     assert kinds == [("reversed-range", "warning")]  # one finding, and nothing uncited
+
+
+def _reef_list(count: int) -> str:
+    return "".join(
+        f"[{n}] Author{chr(64 + n)} A. Title {n}. J Reef. {2000 + n};{n}:1-2.\n"
+        for n in range(1, count + 1)
+    )
+
+
+def test_a_first_citation_that_skips_numbers_cited_later_is_a_numbering_skip() -> None:
+    # Citation order: 1, 2, 3, then 6 before 4 and 5 (a citation moved, the list not
+    # renumbered).
+    paper = (
+        "Reefs decline [1]. Warming adds [2]. So does acid [3]. Fishing too [6].\n\n"
+        "Storms matter [4, 5]. And runoff [7].\n\nReferences\n\n" + _reef_list(7)
+    )
+    manuscript = parse_manuscript(paper, "text")
+    report = check_manuscript(manuscript, manuscript.reference_sources())
+    skips = [f.finding for f in report.findings if f.finding.kind == "numbering-skip"]
+    assert [f.severity.value for f in skips] == ["warning"]
+    assert skips[0].message.startswith("[6] is first cited before [4], [5]")
+    assert skips[0].line == 1
+
+
+def test_no_numbering_skip_in_order_or_for_numbers_never_cited() -> None:
+    in_order = "A [1]. B [2]. C [3, 4]. D [5]. E [6-7].\n\nReferences\n\n" + _reef_list(7)
+    assert ("numbering-skip", "warning") not in check_kinds(in_order)
+    # 4 is never cited: that is an uncited reference, not a skip.
+    gap = "A [1]. B [2]. C [3]. D [5]. E [6]. F [7].\n\nReferences\n\n" + _reef_list(7)
+    assert ("numbering-skip", "warning") not in check_kinds(gap)
+    assert ("uncited-reference", "warning") in check_kinds(gap)
+
+
+def test_an_alphabetical_numbered_list_cited_in_any_order_raises_no_skip() -> None:
+    paper = "A [5]. B [2]. C [7]. D [1]. E [4]. F [3]. G [6].\n\nReferences\n\n" + _reef_list(7)
+    assert ("numbering-skip", "warning") not in check_kinds(paper)
