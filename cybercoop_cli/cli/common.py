@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -37,8 +39,17 @@ def stdout_console() -> Console:
     """A console on stdout; colour only on a terminal, and never with NO_COLOR set."""
     from rich.console import Console
 
+    class _PipedConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich points stdout at devnull and exits 1; a reader that stops early
+            # (`cybercoop review | head`) is no failure, so let the error boundary end
+            # the command with exit 0, as it does for any other closed pipe.
+            with contextlib.suppress(SystemExit):
+                super().on_broken_pipe()
+            raise BrokenPipeError(errno.EPIPE, "the reader of standard output has gone")
+
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
+    return _PipedConsole(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 
 def stderr_console() -> Console:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,25 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     errors = producer.stderr.read().decode()
     producer.wait(timeout=60)
     assert "Traceback" not in errors and "Exception ignored" not in errors
+
+
+@pytest.mark.parametrize("args", [["review"], ["review", "-f", "json"], ["sources"], ["gaps"]])
+def test_a_reader_that_stops_after_one_line_ends_the_command_with_exit_0(args: list[str]) -> None:
+    # `cybercoop review | head -1`: the terminal dashboard goes through rich, whose own
+    # broken-pipe handler exits 1.
+    producer = subprocess.Popen(
+        [sys.executable, "-m", "cybercoop_cli", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert producer.stdout is not None and producer.stderr is not None
+    producer.stdout.readline()
+    producer.stdout.close()
+    errors = producer.stderr.read().decode()
+    assert producer.wait(timeout=60) == 0, errors
+    assert errors == ""
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
