@@ -12,6 +12,7 @@ from cybercoop_cli.errors import InputError, OutputError
 cache_app = typer.Typer(
     name="cache",
     help="Where the cache of parsed inputs is, what it holds, and emptying it.",
+    short_help="Show or empty the cache of parsed inputs.",
     no_args_is_help=True,
     cls=TyperGroup,
 )
