@@ -83,6 +83,32 @@ def test_import_twice_adds_nothing_and_says_why(tmp_path: Path) -> None:
     assert (tmp_path / "references" / "imported.bib").read_bytes() == bib
 
 
+def test_import_into_a_folder_named_imported_bib_is_one_line_and_exit_5(tmp_path: Path) -> None:
+    # It was an IsADirectoryError and exit 70.
+    _init(tmp_path)
+    folder = tmp_path / "references" / "imported.bib"
+    folder.mkdir(parents=True)
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == ExitCode.OUTPUT, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "imported.bib is a folder" in line
+    assert "Traceback" not in result.output
+    assert folder.is_dir() and not list(folder.iterdir())
+
+
+def test_import_into_a_utf16_file_adds_an_entry_that_reads_back(tmp_path: Path) -> None:
+    # It appended ASCII bytes, said "Added 1" and the entry was lost.
+    _init(tmp_path)
+    target = tmp_path / "references" / "imported.bib"
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes("@misc{mine, title = {Ünïcode}}\n".encode("utf-16"))
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["sources", "-p", str(tmp_path), "-f", "json"])
+    keys = {s["key"] for s in json.loads(listed.stdout)["sources"]}
+    assert {"mine", "clough2014world", "brenner2004approaches"} <= keys
+
+
 def test_import_json_dry_run_and_errors(tmp_path: Path) -> None:
     _init(tmp_path)
     result = runner.invoke(
