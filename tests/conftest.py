@@ -80,7 +80,7 @@ def lock_folder(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
     probe.mkdir()
     probe.chmod(0)
     try:
-        os.listdir(probe)
+        list(probe.iterdir())
     except PermissionError:
         pass
     else:
