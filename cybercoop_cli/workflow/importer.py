@@ -147,10 +147,18 @@ def read_sources(path: Path, fmt: InputFormat) -> tuple[tuple[Source, ...], tupl
 
 def existing_sources(review: Review) -> tuple[Source, ...]:
     """Every source already under the review's references folder."""
-    from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
+    from cybercoop_cli.ingest.bibtex import read_bibliography
+    from cybercoop_cli.ingest.layout import Unreadable, bib_files
 
-    folder = review.references_dir
-    files = list(iter_bib_files(folder)) if folder.is_dir() else []
+    unreadable: Unreadable = []
+    files = bib_files(review.references_dir, unreadable)
+    if unreadable:
+        path, reason = min(unreadable)
+        raise InputError(
+            f"cannot read this folder ({reason}), so the sources already in the review "
+            "cannot be compared with the new ones: make it readable, then import again",
+            file=path,
+        )
     return read_bibliography(files, display_root=review.root).sources
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,20 @@ def test_import_into_a_utf16_file_adds_an_entry_that_reads_back(tmp_path: Path) 
     listed = runner.invoke(app, ["sources", "-p", str(tmp_path), "-f", "json"])
     keys = {s["key"] for s in json.loads(listed.stdout)["sources"]}
     assert {"mine", "clough2014world", "brenner2004approaches"} <= keys
+
+
+def test_import_with_an_unreadable_references_folder_is_refused(
+    tmp_path: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    # Duplicates cannot be found in sources that cannot be read: no blind append.
+    _init(tmp_path)
+    references = tmp_path / "references"
+    references.mkdir(exist_ok=True)
+    lock_folder(references)
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == ExitCode.INPUT, result.output
+    (line,) = result.stderr.splitlines()
+    assert "references: cannot read this folder" in line
 
 
 def test_import_json_dry_run_and_errors(tmp_path: Path) -> None:
