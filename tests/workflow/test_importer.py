@@ -10,6 +10,7 @@ import pytest
 from cybercoop_cli.errors import UsageError
 from cybercoop_cli.ingest.bibtex import read_bibliography
 from cybercoop_cli.ingest.review import read_review
+from cybercoop_cli.model import Source
 from cybercoop_cli.workflow.importer import (
     IMPORT_FILE,
     InputFormat,
@@ -227,3 +228,67 @@ def test_an_imported_bib_that_is_a_folder_is_refused(example_project: Path) -> N
     with pytest.raises(OutputError, match="is a folder"):
         apply_import(plan)
     assert [p.name for p in target.iterdir()] == ["inside.txt"]
+
+
+def _round_trip(example_project: Path, items: str) -> dict[str, Source]:
+    """Import CSL-JSON ``items`` into the example; the added entries as read back."""
+    review = read_review(example_project / "cybercoop.yaml")
+    source = example_project / "items.json"
+    source.write_text(items, encoding="utf-8")
+    plan = plan_import(review, [source])
+    target = apply_import(plan)
+    assert target is not None
+    read = {s.key: s for s in read_bibliography([target]).sources}
+    return {item.source.key: read[item.source.key] for item in plan.added}
+
+
+def test_a_suffix_written_after_a_comma_in_the_given_name_stays_a_suffix(
+    example_project: Path,
+) -> None:
+    # "King, Martin Luther, Jr." is BibTeX for family King, suffix "Martin Luther", given
+    # "Jr.": the import wrote that. BibTeX's order is "von Last, Jr, First".
+    read = _round_trip(
+        example_project,
+        '[{"id": "king1963letter", "type": "book", "title": "Why we can\'t wait",'
+        ' "issued": {"date-parts": [[1964]]}, "author": ['
+        '{"family": "King", "given": "Martin Luther, Jr."},'
+        ' {"family": "Davis", "given": "Sammy", "suffix": "Jr."},'
+        ' {"family": "Odd", "given": "Ann, B."}]}]',
+    )
+    people = read["king1963letter"].authors
+    assert [(p.family, p.given, p.suffix) for p in people] == [
+        ("King", "Martin Luther", "Jr."),
+        ("Davis", "Sammy", "Jr."),
+        ("Odd", "Ann, B.", ""),  # not a suffix: the comma is kept inside the given name
+    ]
+
+
+def test_and_inside_one_name_does_not_split_it_into_two_people(example_project: Path) -> None:
+    read = _round_trip(
+        example_project,
+        '[{"id": "pair2001", "type": "book", "title": "Rules", "issued": {"date-parts": [[2001]]},'
+        ' "author": [{"family": "Smith and Jones", "given": "Ann"},'
+        ' {"family": "Brown", "given": "Tom and Jerry"},'
+        ' {"literal": "Procter AND Gamble"}]}]',
+    )
+    people = read["pair2001"].authors
+    assert [(p.family, p.given, p.literal) for p in people] == [
+        ("Smith and Jones", "Ann", ""),
+        ("Brown", "Tom and Jerry", ""),
+        ("", "", "Procter AND Gamble"),
+    ]
+
+
+def test_dashes_and_quote_pairs_are_imported_as_typed(example_project: Path) -> None:
+    # CSL-JSON is plain text: "C--", ``quotes'' and "---" must not become – “ ” —.
+    text = "C-- and ``quotes'' --- b -- c '''"
+    read = _round_trip(
+        example_project,
+        '[{"id": "dash2020", "type": "article-journal", "title": "' + text + '",'
+        ' "container-title": "' + text + '", "note": "' + text + '",'
+        ' "issued": {"date-parts": [[2020]]}, "author": [{"family": "O\'\'Neil", "given": "A--B"}]}]',
+    )
+    entry = read["dash2020"]
+    assert entry.title == text and entry.container == text
+    (person,) = entry.authors
+    assert (person.family, person.given) == ("O''Neil", "A--B")
