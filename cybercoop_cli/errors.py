@@ -11,7 +11,7 @@ Exit codes (documented in docs/exit-codes.md):
 5     output error: the output exists (use ``--force``) or cannot be written
 6     a required external tool (pandoc) is missing or failed
 70    internal error: a bug in cybercoop (run again with ``--debug``)
-130   interrupted (Ctrl-C)
+130   interrupted (Ctrl-C, or SIGTERM)
 ====  ==========================================================================
 """
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,34 @@ def _private_cache(
 ) -> None:
     """Every test gets its own cache folder, never the user's."""
     monkeypatch.setenv("CYBERCOOP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def lock_folder(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
+    """Make a folder unreadable (mode 000) for the test, restored afterwards.
+
+    Skips where that does not stop this process reading it: as root (or with
+    CAP_DAC_OVERRIDE), and on Windows, where the mode bits do not control reading.
+    """
+    probe = tmp_path / ".lock-probe"
+    probe.mkdir()
+    probe.chmod(0)
+    try:
+        list(probe.iterdir())
+    except PermissionError:
+        pass
+    else:
+        pytest.skip("this process reads folders whatever their mode (root, or Windows)")
+    finally:
+        probe.chmod(0o755)
+        probe.rmdir()
+    locked: list[Path] = []
+
+    def lock(folder: Path) -> Path:
+        folder.chmod(0)
+        locked.append(folder)
+        return folder
+
+    yield lock
+    for folder in reversed(locked):
+        folder.chmod(0o755)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -164,6 +167,7 @@ def main() -> None:
     standard error and exit 5, not a traceback.
     """
     code: object = 0
+    _terminate_as_interrupt()
     try:
         app(prog_name="cybercoop")
     except SystemExit as done:
@@ -179,6 +183,20 @@ def main() -> None:
             raise
         code = _cannot_write(exc)
     raise SystemExit(code)
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (what ``kill``, a CI runner's timeout or a service manager sends) stops a
+    command as Ctrl-C does: with exit code 130, after every cleanup has run (pandoc
+    processes killed, temporary files removed). Its default action ends Python at once."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt("terminated")
+
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 # errno values that mean the output has no room: a full disk, a full quota, a device error.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cybercoop_cli.ingest.foreign import make_source, page_range, year_of
+from cybercoop_cli.ingest.foreign import make_source, page_range, split_suffix, year_of
 from cybercoop_cli.ingest.text import read_text
 from cybercoop_cli.model import Bibliography, Person, Problem, Severity, Source
 
@@ -462,7 +462,8 @@ def _names(
         if kept:
             family = f"{kept} {family}" if not kept.endswith(("’", "'")) else kept + family
         particle = _text(entry.get("dropping-particle"))
-        people.append(
-            Person(family=family, given=given, particle=particle, suffix=_text(entry.get("suffix")))
-        )
+        suffix = _text(entry.get("suffix"))
+        if not suffix:  # "Martin Luther, Jr.", as Zotero keeps a suffix in the given name
+            given, suffix = split_suffix(given)
+        people.append(Person(family=family, given=given, particle=particle, suffix=suffix))
     return tuple(people)

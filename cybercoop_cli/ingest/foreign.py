@@ -79,25 +79,51 @@ def protect_title(text: str) -> str:
     return "".join(out)
 
 
+# Name suffixes, as reference managers put them after a comma in the given name
+# ("Martin Luther, Jr."): generational and the commonest post-nominal ones.
+_SUFFIX = re.compile(
+    r"(?:Jr|Jnr|Sr|Snr|Junior|Senior|[IVX]{1,5}|\d+(?:st|nd|rd|th)|Esq)\.?", re.IGNORECASE
+)
+# What BibTeX reads as the end of a name (a comma) or of a person (the word "and").
+_SPLITS_NAME = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+
+
+def split_suffix(given: str) -> tuple[str, str]:
+    """``Martin Luther, Jr.`` as (``Martin Luther``, ``Jr.``); other given names unchanged."""
+    head, comma, tail = given.rpartition(",")
+    if comma and head.strip() and _SUFFIX.fullmatch(tail.strip()):
+        return head.strip(), tail.strip()
+    return given, ""
+
+
+def _name_part(text: str) -> str:
+    """One part of a name, braced when BibTeX would split it there (a comma, "and")."""
+    escaped = escape_latex(text)
+    return "{" + escaped + "}" if _SPLITS_NAME.search(text) else escaped
+
+
 def bibtex_name(person: Person) -> str:
     """One name as BibTeX writes it: ``von Last, Jr, First``; a corporate name braced."""
     if person.literal:
         return "{" + escape_latex(person.literal) + "}"
+    given, suffix = person.given, person.suffix
+    if not suffix:
+        given, suffix = split_suffix(given)
     family = escape_latex(person.family)
-    alone = not person.given and not person.suffix
+    alone = not given and not suffix
     # Braced when BibTeX would split it: "and" or a comma inside, or several words with
     # nothing after a comma to tell the family name from given names.
     # Braced too when it starts with a lowercase word ("van Hees" with no particle), which
     # BibTeX would take for a particle.
     lower_start = " " in family and family[:1].islower()
-    if " and " in f" {family} " or "," in family or (alone and " " in family) or lower_start:
+    if _SPLITS_NAME.search(person.family) or (alone and " " in family) or lower_start:
         family = "{" + family + "}"
-    last = f"{escape_latex(person.particle)} {family}".strip()
+    last = f"{_name_part(person.particle)} {family}".strip()
     parts = [last]
-    if person.suffix:
-        parts += [escape_latex(person.suffix), escape_latex(person.given)]
-    elif person.given:
-        parts.append(escape_latex(person.given))
+    if suffix:
+        parts += [_name_part(suffix), _name_part(given)]
+    elif given:
+        parts.append(_name_part(given))
     return ", ".join(parts)
 
 
@@ -147,6 +173,8 @@ def make_source(
             fields[name] = "{" + escape_latex(value) + "}"
         elif name in TITLE_FIELDS:
             fields[name] = protect_title(value)
+        elif name == "pages":  # page_range wrote BibTeX's "--" for the en dash
+            fields[name] = escape_latex(value, ligatures=True)
         else:
             fields[name] = escape_latex(value)
     rank = {name: index for index, name in enumerate(FIELD_ORDER)}

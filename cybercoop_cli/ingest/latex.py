@@ -142,6 +142,7 @@ _KEEP_ARGUMENT = frozenset(
     }
 )
 
+_BRACE_GONE = "\ue006"
 # Escaped characters that later passes must not see as syntax are parked in the
 # private-use area and restored at the end.
 _PARKED = {
@@ -151,6 +152,9 @@ _PARKED = {
     "\ue003": "\\",
     "\ue004": "~",
     "\ue005": "^",
+    # A brace removed by one pass still keeps apart what it separated: "-{}-" is two
+    # hyphens in LaTeX, not an en dash (the idiom for writing "--" literally).
+    _BRACE_GONE: "",
 }
 _ESCAPED = {
     "&": "&",
@@ -213,7 +217,7 @@ def _replace(match: re.Match[str]) -> str:
         return groups["inner"] if arg is not None else command
     if groups["dash"] is not None:
         return _DASHES[groups["dash"]]
-    return ""  # a case-protecting brace
+    return _BRACE_GONE  # a case-protecting brace, or one that breaks a ligature
 
 
 @lru_cache(maxsize=65536)
@@ -284,9 +288,22 @@ _LATEX_SPECIALS = {
 _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 
 
-def escape_latex(text: str) -> str:
-    """Plain text as LaTeX that typesets to the same characters (the inverse of decoding)."""
-    return _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+# Pairs that TeX fonts join into another character (-- en dash, --- em dash, `` and ''
+# curly quotes): an empty group between them keeps the characters as typed.
+_LIGATURE = re.compile(r"([-`'])(?=\1)")
+
+
+def escape_latex(text: str, *, ligatures: bool = False) -> str:
+    """Plain text as LaTeX that typesets to the same characters (the inverse of decoding).
+
+    ``C--`` is written ``C-{}-`` and ``''`` is written ``'{}'``: plain text from CSL-JSON,
+    RIS or a note means the characters typed, not the dashes and quotes TeX makes of them.
+    With ``ligatures``, such pairs are left to TeX (a page range's ``12--34``).
+    """
+    escaped = _SPECIAL.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+    if ligatures or not ("--" in escaped or "``" in escaped or "''" in escaped):
+        return escaped
+    return _LIGATURE.sub(r"\1{}", escaped)
 
 
 # --------------------------------------------------------------------------- citation commands

@@ -7,25 +7,33 @@ and compares their states, and nothing more.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 NOTE_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 
+#: Where the folders that could not be listed go: (path, the system's reason).
+Unreadable = list[tuple[str, str]]
 
-def note_paths(folder: Path) -> list[str]:
+
+def note_paths(folder: Path, unreadable: Unreadable | None = None) -> list[str]:
     """Every note file under ``folder``, as paths in text, in a stable order.
 
     Hidden files and folders are skipped. Text, not ``Path`` objects: a review may hold
-    tens of thousands of notes, and sorting strings is far cheaper.
+    tens of thousands of notes, and sorting strings is far cheaper. Folders that cannot
+    be listed (no permission) are added to ``unreadable``, so that they can be reported:
+    a note left out in silence reads as a source without one.
     """
-    if not folder.is_dir():
+    if not _is_dir(folder, unreadable):
         return []
     found: list[str] = []
     stack = [str(folder)]
     while stack:
+        current = stack.pop()
         try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            _note(unreadable, current, exc)
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -37,6 +45,38 @@ def note_paths(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def bib_files(folder: Path) -> list[Path]:
-    """Every .bib file under ``folder``, in a stable order."""
-    return sorted(p for p in folder.rglob("*.bib") if p.is_file()) if folder.is_dir() else []
+def bib_files(folder: Path, unreadable: Unreadable | None = None) -> list[Path]:
+    """Every .bib file under ``folder``, in a stable order; folders that cannot be listed
+    are added to ``unreadable``. Links to folders are not followed (as ``Path.rglob``)."""
+    if not _is_dir(folder, unreadable):
+        return []
+    found: list[Path] = []
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            _note(unreadable, current, exc)
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif os.path.normcase(entry.name).endswith(".bib") and entry.is_file():
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _is_dir(folder: Path, unreadable: Unreadable | None) -> bool:
+    try:
+        return stat.S_ISDIR(folder.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        _note(unreadable, str(folder), exc)
+        return False
+
+
+def _note(unreadable: Unreadable | None, path: str, exc: OSError) -> None:
+    if unreadable is not None:
+        unreadable.append((path, exc.strerror or str(exc)))

@@ -55,7 +55,13 @@ def resolve_review_file(project: Path | None, start: Path | None = None) -> Path
 def load_bibliography(project: Path | None = None, *, start: Path | None = None) -> Bibliography:
     """Only the review's sources (no notes): what ``cybercoop sources`` needs."""
     review = read_review(resolve_review_file(project, start))
-    return _read_references(review)
+    unreadable: layout.Unreadable = []
+    layout.bib_files(review.references_dir, unreadable)
+    bibliography = _read_references(review)
+    from cybercoop_cli.model import Bibliography
+
+    problems = _with_unreadable(bibliography.problems, unreadable, review)
+    return Bibliography(bibliography.sources, problems)
 
 
 def _read_references(
@@ -77,6 +83,38 @@ def _read_references(
         "no-references",
     )
     return Bibliography(bibliography.sources, (missing, *bibliography.problems))
+
+
+def _with_unreadable(
+    problems: Sequence[Problem], unreadable: layout.Unreadable, review: Review
+) -> tuple[Problem, ...]:
+    """``problems`` with an error for each folder that could not be listed, first.
+
+    Added on every run, never cached: a folder's permissions are not part of the inputs'
+    digests. An unreadable references folder is not reported as empty as well.
+    """
+    if not unreadable:
+        return tuple(problems)
+    from cybercoop_cli.model import Problem
+
+    root = review.root
+    errors = [
+        Problem(
+            _relative(path, root),
+            None,
+            f"cannot read this folder ({reason}): the files in it were left out; "
+            "make it readable, then run again",
+            "folder-unreadable",
+        )
+        for path, reason in sorted(set(unreadable))
+    ]
+    hidden = {path for path, _ in unreadable}
+    kept = [
+        p
+        for p in problems
+        if not (p.code == "no-references" and str(review.references_dir) in hidden)
+    ]
+    return (*errors, *kept)
 
 
 def load_project(
@@ -135,11 +173,13 @@ class OpenedReview:
         self.review = review
         self._warn = warn
         root = review_file.parent
+        self.unreadable: layout.Unreadable = []
         self.bibs: list[tuple[str, str | Path]] = [
-            (_relative(path, root), path) for path in layout.bib_files(review.references_dir)
+            (_relative(path, root), path)
+            for path in layout.bib_files(review.references_dir, self.unreadable)
         ]
         # Strings, not Paths, for speed: a review may hold tens of thousands of notes.
-        paths = layout.note_paths(review.notes_dir)
+        paths = layout.note_paths(review.notes_dir, self.unreadable)
         prefix = str(root).rstrip(os.sep) + os.sep
         if all(path.startswith(prefix) for path in paths):
             cut = len(prefix)
@@ -175,8 +215,11 @@ class OpenedReview:
             self._warn(warning)
 
     def recall(self, name: str) -> Any:
-        """The JSON value remembered under ``name`` for these exact inputs, or None."""
-        if self._store is None or self._scan is None:
+        """The JSON value remembered under ``name`` for these exact inputs, or None.
+
+        Never while a folder cannot be listed: the digests cannot name what is in it.
+        """
+        if self._store is None or self._scan is None or self.unreadable:
             return None
         try:
             return self._store.recall(name, self._scan.fingerprint)
@@ -186,7 +229,7 @@ class OpenedReview:
 
     def remember(self, name: str, value: Any) -> None:
         """Keep a JSON-able ``value``, computed from these exact inputs, under ``name``."""
-        if self._store is None or self._scan is None:
+        if self._store is None or self._scan is None or self.unreadable:
             return
         try:
             self._store.remember(name, self._scan.fingerprint, value)
@@ -232,7 +275,7 @@ class OpenedReview:
         return self._assemble(bibliography, results)
 
     def _assemble(self, bibliography: Bibliography, notes_read: list[NoteResult]) -> Project:
-        problems: list[Problem] = list(bibliography.problems)
+        problems = list(_with_unreadable(bibliography.problems, self.unreadable, self.review))
         notes: list[Note] = []
         for note, note_problems in notes_read:
             problems.extend(note_problems)

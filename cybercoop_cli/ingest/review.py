@@ -83,8 +83,22 @@ def read_review(path: Path, data: bytes | None = None) -> Review:
 
 def _input_folder(data: YamlMap, key: str, file: str, root: Path) -> Path:
     """The folder named by ``key`` (relative to the review file), never one that holds the
-    review folder itself: ``notes: /`` or ``notes: ..`` would read every file below it."""
+    review folder itself: ``notes: /`` or ``notes: ..`` would read every file below it.
+
+    A path that cannot even be looked up (a folder on the way that may not be read, a
+    name too long for the system) is an error naming the review file's line: no command
+    could use it."""
     folder = root / _text(data, key, file, default=key)
+    try:
+        folder.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # a missing folder is created or reported by the command that needs it
+    except OSError as exc:  # no permission on the way, a name too long, a link loop
+        raise InputError(
+            f"'{key}:' names {folder}, which cannot be used: {exc.strerror or exc}",
+            file=file,
+            line=data.line_of(key),
+        ) from None
     try:
         resolved, home = folder.resolve(), root.resolve()
     except (OSError, RuntimeError):  # a link loop: reading the folder reports it

@@ -78,6 +78,29 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, "; ".join(warnings) or None
 
 
+def encoding_of(data: bytes) -> str:
+    """The codec that text added to ``data`` must be written in to read as the rest does.
+
+    The same rules as :func:`decode`: a byte-order mark names UTF-8, UTF-16 or UTF-32 (the
+    codec returned writes no second mark); otherwise UTF-8 when all of it is, else
+    Windows-1252, as a file saved by an old Windows editor would be.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return codec
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
 def _decode_by_line(data: bytes) -> tuple[str, list[int]]:
     """Decode each line as UTF-8, falling back to Windows-1252 for the lines that are not.
 

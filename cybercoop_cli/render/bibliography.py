@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any
 from cybercoop_cli.errors import UsageError
 from cybercoop_cli.render import partition
 from cybercoop_cli.render.csl import CslItem
-from cybercoop_cli.render.pandoc import document, run_json
+from cybercoop_cli.render.pandoc import document, run_json, stop_running
 
 DEFAULT_STYLE = "apa"
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -208,9 +208,19 @@ def render_references(
                 pool.submit(render_once, [items[i] for i in group], style, lang) for group in groups
             ]
             pending: list[Future[Any]] = [order_job, *jobs]
-            for _ in as_completed(pending):
-                done += 1
-                report("formatting references", done, total)
+            try:
+                for _ in as_completed(pending):
+                    done += 1
+                    report("formatting references", done, total)
+            except BaseException:
+                # Ctrl-C or SIGTERM lands here, in the main thread: without this the pool
+                # would wait for every batch, each pandoc run to its end.
+                # A worker may start one more pandoc just after a kill: stop until all end.
+                pool.shutdown(wait=False, cancel_futures=True)
+                while not all(job.done() for job in pending):
+                    stop_running()
+                    wait(pending, timeout=0.05)
+                raise
             order = order_job.result()
             results = [job.result() for job in jobs]
     merged = _merge(items, order, results, facts)

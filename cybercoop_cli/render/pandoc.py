@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -24,18 +26,58 @@ def pandoc_path() -> str:
         ) from exc
 
 
+# The pandoc processes running now (several at once when references are formatted in
+# parallel), so that an interruption can stop every one of them, not only its own.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
 def run_pandoc(args: list[str], data: bytes) -> bytes:
-    """Run pandoc with ``args`` (no shell), feeding ``data`` on stdin; return stdout."""
+    """Run pandoc with ``args`` (no shell), feeding ``data`` on stdin; return stdout.
+
+    Any exception while pandoc runs (Ctrl-C; SIGTERM, which the CLI turns into Ctrl-C)
+    kills it and waits for it: no pandoc outlives the call. A SIGKILL of this process
+    cannot be caught; pandoc then finishes its input and exits at its first write, as
+    its output has no reader any more.
+    """
     command = [pandoc_path(), *args]
     try:
-        result = subprocess.run(command, input=data, capture_output=True, check=False)
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except OSError as exc:
         raise ExternalToolError(f"cannot run pandoc: {exc}") from exc
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[-1] if message else f"exit status {result.returncode}"
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        stdout, stderr = process.communicate(data)
+    except BaseException:
+        _stop(process)
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if process.returncode != 0:
+        message = stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {process.returncode}"
         raise ExternalToolError(f"pandoc failed: {detail}")
-    return result.stdout
+    return stdout
+
+
+def stop_running() -> None:
+    """Kill every pandoc this process is running (from any thread): on an interruption,
+    the workers formatting references in parallel would otherwise run to the end."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 def document(blocks: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> dict[str, Any]:

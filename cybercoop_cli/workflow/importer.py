@@ -147,10 +147,18 @@ def read_sources(path: Path, fmt: InputFormat) -> tuple[tuple[Source, ...], tupl
 
 def existing_sources(review: Review) -> tuple[Source, ...]:
     """Every source already under the review's references folder."""
-    from cybercoop_cli.ingest.bibtex import iter_bib_files, read_bibliography
+    from cybercoop_cli.ingest.bibtex import read_bibliography
+    from cybercoop_cli.ingest.layout import Unreadable, bib_files
 
-    folder = review.references_dir
-    files = list(iter_bib_files(folder)) if folder.is_dir() else []
+    unreadable: Unreadable = []
+    files = bib_files(review.references_dir, unreadable)
+    if unreadable:
+        path, reason = min(unreadable)
+        raise InputError(
+            f"cannot read this folder ({reason}), so the sources already in the review "
+            "cannot be compared with the new ones: make it readable, then import again",
+            file=path,
+        )
     return read_bibliography(files, display_root=review.root).sources
 
 
@@ -257,7 +265,13 @@ def bibtex_entry(source: Source) -> str:
 
 
 def apply_import(plan: ImportPlan) -> Path | None:
-    """Append the plan's new entries to its target file; None when there is nothing to add."""
+    """Append the plan's new entries to its target file; None when there is nothing to add.
+
+    The entries are written in the file's own encoding and line ends, and the whole new
+    content is read back, with the reader every command uses, before it replaces the file:
+    when an added entry would not read back as it was planned, nothing is written
+    (:class:`OutputError`, naming the entries). The file is then read back from the disk.
+    """
     from cybercoop_cli.errors import OutputError
     from cybercoop_cli.outputs import write_atomic
 
@@ -265,28 +279,96 @@ def apply_import(plan: ImportPlan) -> Path | None:
         return None
     entries = "\n".join(bibtex_entry(item.source) for item in plan.added)
     target = plan.target
-    if not target.exists():
+    before = _current_bytes(target)
+    if before is None:
+        data = (_HEADER + "\n" + entries).encode("utf-8")
+    else:
+        data = before + _appended(target, before, entries)
+    _check_reads_back(target, data, plan.added)
+    if before is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return write_atomic(target, _HEADER + "\n" + entries, force=True)
-    # Append to the file's own bytes: what is already there stays exactly as it was
-    # (line ends, encoding, anything our reader would normalise).
-    before = target.read_bytes()
-    newline = "\r\n" if b"\r\n" in before else "\n"
+    written = write_atomic(target, data, force=True)
     try:
-        before.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+        on_disk = target.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"wrote {target} but cannot read it back: {exc.strerror}") from None
+    if on_disk != data:
+        raise OutputError(
+            f"wrote {target} but it reads back different from what was written: check the "
+            "disk, and the file, before importing again"
+        )
+    return written
+
+
+def _current_bytes(target: Path) -> bytes | None:
+    """The target's content, None when it does not exist; refused when it is no file."""
+    import stat
+
+    from cybercoop_cli.errors import OutputError
+
+    try:
+        mode = target.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise OutputError(
+                f"{target} is a folder, not a file: rename or move it, then import again "
+                "(nothing was written)"
+            )
+        if not stat.S_ISREG(mode):
+            raise OutputError(f"{target} is not a regular file; nothing was written")
+        return target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot read {target}: {exc.strerror or exc}") from None
+
+
+def _appended(target: Path, before: bytes, entries: str) -> bytes:
+    """The bytes that add ``entries`` to ``before``: in its encoding and line ends, so
+    that what is already there stays exactly as it was."""
+    from cybercoop_cli.errors import OutputError
+    from cybercoop_cli.ingest.text import encoding_of
+
+    encoding = encoding_of(before)
+    old = before.decode(encoding, errors="replace")
+    newline = "\r\n" if "\r\n" in old else "\n"
     text = entries.replace("\n", newline)
     # One blank line between the old entries and the new; nothing before an empty file's.
-    separator = newline if before.endswith(b"\n") else newline * 2
-    if not before.strip():
+    separator = newline if old.endswith("\n") else newline * 2
+    if not old.strip("\ufeff \t\r\n"):
         separator = ""
     try:
-        added = (separator + text).encode(encoding)
+        return (separator + text).encode(encoding)
     except UnicodeEncodeError:
         raise OutputError(
             f"{target} is not UTF-8 and the new entries hold characters its encoding "
             "cannot: save it as UTF-8, then import again"
         ) from None
-    return write_atomic(target, before + added, force=True)
+
+
+def _check_reads_back(target: Path, data: bytes, added: Sequence[Added]) -> None:
+    """Refuse to write ``data`` unless every added entry reads back from it as planned."""
+    from cybercoop_cli.errors import OutputError
+    from cybercoop_cli.ingest.bibtex import read_bibliography
+    from cybercoop_cli.ingest.text import MAX_BIB_BYTES, describe_size
+
+    if len(data) > MAX_BIB_BYTES:
+        raise OutputError(
+            f"{target} would be {describe_size(len(data))}, over the "
+            f"{describe_size(MAX_BIB_BYTES)} limit for .bib files: start a new file beside "
+            "it (move this one away), then import again; nothing was written"
+        )
+    read = {s.key: s for s in read_bibliography([target], contents={str(target): data}).sources}
+    lost = [
+        item.source.key
+        for item in added
+        if (back := read.get(item.source.key)) is None
+        or _comparable(back) != _comparable(item.source)
+        or back.title != item.source.title
+    ]
+    if lost:
+        shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+        raise OutputError(
+            f"{target}: the new entries would not read back as imported ({shown}), most "
+            "likely because of the file's encoding: save it as UTF-8, then import again; "
+            "nothing was written"
+        )

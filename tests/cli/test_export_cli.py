@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,77 @@ def test_quiet_hides_warnings_but_never_errors(example_project: Path) -> None:
     assert "warning: notes/amoo2024legal.md" in loud.stderr
     assert "warning:" not in quiet.stderr and "error: notes/sekati2022assessing.md" in quiet.stderr
     assert loud.exit_code == quiet.exit_code == ExitCode.INPUT
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes ``pid`` started that still run (zombies count as gone), by name."""
+    import subprocess
+
+    listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    found: dict[int, str] = {}
+    for child in map(int, listed.stdout.split()):
+        name = _alive(child)
+        if name:
+            found[child] = name
+    return found
+
+
+def _alive(pid: int) -> str:
+    """The command name of ``pid`` when it is running, else ''."""
+    import subprocess
+
+    shown = subprocess.run(
+        ["ps", "-o", "stat=", "-o", "comm=", "-p", str(pid)], capture_output=True, text=True
+    ).stdout.split()
+    return shown[1] if len(shown) >= 2 and not shown[0].startswith("Z") else ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM and pgrep are POSIX")
+def test_sigterm_during_export_leaves_no_pandoc_running(tmp_path: Path) -> None:
+    # SIGTERM ended Python at once and the pandoc processes formatting the references
+    # (several, in parallel, for a long bibliography) ran on without their parent.
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    if not shutil.which("pgrep"):
+        pytest.skip("needs pgrep to list child processes")
+    (tmp_path / "cybercoop.yaml").write_text(
+        "title: T\nquestion: Q?\nsections:\n  - id: intro\n    title: Introduction\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "references").mkdir()
+    entries = [
+        f"@article{{k{n}, author = {{Smith, A{n % 7}. and Lee, B{n % 5}.}}, "
+        f"title = {{Title number {n}}}, journal = {{J}}, year = {{{1990 + n % 30}}}}}"
+        for n in range(1500)
+    ]
+    (tmp_path / "references" / "big.bib").write_text("\n".join(entries), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cybercoop_cli", "--no-cache", "export", "-o", "out.md"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        pandocs: dict[int, str] = {}
+        while not pandocs and time.monotonic() < deadline and process.poll() is None:
+            pandocs = {p: n for p, n in _children(process.pid).items() if "pandoc" in n}
+            time.sleep(0.05)
+        assert pandocs, "pandoc never started"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    time.sleep(0.5)  # the kill is sent before exit; let the kernel finish it
+    assert [pid for pid in pandocs if _alive(pid)] == []
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    assert not (tmp_path / "out.md").exists()
+    assert not list(tmp_path.glob(".out.md.*"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -159,3 +160,14 @@ def test_no_color_is_respected(example_project: Path) -> None:
     )
     assert result.exit_code == 0
     assert not colour.search(result.stdout)
+
+
+def test_an_unreadable_notes_folder_is_reported_and_exits_3(
+    example_project: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    # It was "6 sources · 0 notes" and exit 0, in text and (cached) JSON alike.
+    lock_folder(example_project / "notes")
+    for fmt in ("text", "json", "json"):
+        result = runner.invoke(app, ["review", "-p", str(example_project), "-f", fmt])
+        assert result.exit_code == ExitCode.INPUT, result.output
+        assert "cannot read this folder" in result.output

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,46 @@ def test_import_twice_adds_nothing_and_says_why(tmp_path: Path) -> None:
     assert "is clough2014world (references/imported.bib:4): identical entry" in second.stdout
     assert "Nothing added: every entry is already in the review" in second.stdout
     assert (tmp_path / "references" / "imported.bib").read_bytes() == bib
+
+
+def test_import_into_a_folder_named_imported_bib_is_one_line_and_exit_5(tmp_path: Path) -> None:
+    # It was an IsADirectoryError and exit 70.
+    _init(tmp_path)
+    folder = tmp_path / "references" / "imported.bib"
+    folder.mkdir(parents=True)
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == ExitCode.OUTPUT, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and "imported.bib is a folder" in line
+    assert "Traceback" not in result.output
+    assert folder.is_dir() and not list(folder.iterdir())
+
+
+def test_import_into_a_utf16_file_adds_an_entry_that_reads_back(tmp_path: Path) -> None:
+    # It appended ASCII bytes, said "Added 1" and the entry was lost.
+    _init(tmp_path)
+    target = tmp_path / "references" / "imported.bib"
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes("@misc{mine, title = {Ünïcode}}\n".encode("utf-16"))
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["sources", "-p", str(tmp_path), "-f", "json"])
+    keys = {s["key"] for s in json.loads(listed.stdout)["sources"]}
+    assert {"mine", "clough2014world", "brenner2004approaches"} <= keys
+
+
+def test_import_with_an_unreadable_references_folder_is_refused(
+    tmp_path: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    # Duplicates cannot be found in sources that cannot be read: no blind append.
+    _init(tmp_path)
+    references = tmp_path / "references"
+    references.mkdir(exist_ok=True)
+    lock_folder(references)
+    result = runner.invoke(app, ["import", str(DATA / "zotero-export.json"), "-p", str(tmp_path)])
+    assert result.exit_code == ExitCode.INPUT, result.output
+    (line,) = result.stderr.splitlines()
+    assert "references: cannot read this folder" in line
 
 
 def test_import_json_dry_run_and_errors(tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ from cybercoop_cli.ingest.latex import latex_to_unicode
         (r"$\alpha$-helix", "α-helix"),
         ("plain  text\n across lines", "plain text across lines"),
         (r"\unknowncommand{kept}", "kept"),
+        # An empty group keeps TeX from joining the characters: they stay as typed.
+        (r"C-{}- and `{}`q'{}' -{}-{}- a{-}-b", "C-- and ``q'' --- a--b"),
     ],
 )
 def test_latex_to_unicode(latex: str, text: str) -> None:
@@ -95,3 +97,11 @@ LATEX_SOUP = st.lists(
 def test_fast_paths_decode_as_the_full_passes(text: str) -> None:
     latex_to_unicode.cache_clear()
     assert latex_to_unicode(text) == reference_latex_to_unicode(text)
+
+
+@pytest.mark.parametrize("text", ["C--", "``quotes''", "a --- b", "x'''", "--{}--", "50% & $5"])
+def test_escaped_text_reads_back_as_typed(text: str) -> None:
+    from cybercoop_cli.ingest.latex import escape_latex
+
+    assert latex_to_unicode(escape_latex(text)) == text
+    assert escape_latex("12--34", ligatures=True) == "12--34"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
 from cybercoop_cli.ingest.project import find_review_file, load_project
+from cybercoop_cli.model import Project
 
 
 def test_shipped_example_loads_cleanly(example_project: Path) -> None:
@@ -74,3 +76,56 @@ def test_note_listing_skips_hidden_files_and_keeps_every_suffix(example_project:
     listed = note_paths(notes)
     assert listed == [str(path) for path in iter_note_files(notes)]
     assert str(notes / "sub" / "Extra.YML") in listed and len(listed) == 7
+
+
+def _unreadable(project: Project) -> list[tuple[str, str]]:
+    return [(p.file, p.severity.value) for p in project.problems if p.code == "folder-unreadable"]
+
+
+def test_an_unreadable_notes_folder_is_an_error_and_the_rest_is_read(
+    example_project: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    # It was skipped in silence: "6 sources · 0 notes", exit 0.
+    lock_folder(example_project / "notes")
+    project = load_project(example_project)
+    assert _unreadable(project) == [("notes", "error")]
+    assert len(project.sources) == 6 and not project.notes
+
+
+def test_an_unreadable_subfolder_of_notes_is_an_error_naming_it(
+    example_project: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    sub = example_project / "notes" / "drafts"
+    sub.mkdir()
+    (sub / "extra.md").write_text("---\nkey: amoo2024legal\n---\n", encoding="utf-8")
+    lock_folder(sub)
+    project = load_project(example_project)
+    assert _unreadable(project) == [(str(Path("notes/drafts")), "error")]
+    assert len(project.notes) == 6
+
+
+def test_an_unreadable_references_folder_is_an_error_not_an_empty_one(
+    example_project: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    # It said "no .bib files here".
+    lock_folder(example_project / "references")
+    project = load_project(example_project)
+    assert _unreadable(project) == [("references", "error")]
+    assert not [p for p in project.problems if p.code == "no-references"]
+    assert len(project.notes) == 6
+    message = next(p.message for p in project.problems if p.code == "folder-unreadable")
+    assert "cannot read this folder" in message
+
+
+def test_an_unreadable_references_subfolder_is_reported_by_sources_too(
+    example_project: Path, lock_folder: Callable[[Path], Path]
+) -> None:
+    from cybercoop_cli.ingest.project import load_bibliography
+
+    (example_project / "references" / "old").mkdir()
+    lock_folder(example_project / "references" / "old")
+    bibliography = load_bibliography(example_project)
+    assert [(p.file, p.code) for p in bibliography.problems] == [
+        (str(Path("references/old")), "folder-unreadable")
+    ]
+    assert len(bibliography.sources) == 6

@@ -10,6 +10,7 @@ import pytest
 from cybercoop_cli.errors import UsageError
 from cybercoop_cli.ingest.bibtex import read_bibliography
 from cybercoop_cli.ingest.review import read_review
+from cybercoop_cli.model import Source
 from cybercoop_cli.workflow.importer import (
     IMPORT_FILE,
     InputFormat,
@@ -162,3 +163,132 @@ def test_appending_keeps_the_existing_bytes(example_project: Path) -> None:
     data = target.read_bytes()
     assert data.startswith(old + b"\r\n@article{clough2014world,")
     assert b"\n" not in data.replace(b"\r\n", b"")  # every line end is still CRLF
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"),
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+        ("utf-8", b"\xef\xbb\xbf"),
+    ],
+)
+def test_appending_writes_in_the_files_own_encoding(
+    example_project: Path, codec: str, bom: bytes
+) -> None:
+    # A UTF-16 imported.bib once got ASCII bytes appended: "Added 1", exit 0, and the new
+    # entry unreadable, the file now in two encodings at once.
+    review = read_review(example_project / "cybercoop.yaml")
+    target = example_project / "references" / IMPORT_FILE
+    old = bom + "@misc{mine,\r\n  title = {Ünïcode café},\r\n}\r\n".encode(codec)
+    target.write_bytes(old)
+    plan = plan_import(review, [DATA / "zotero-export.json"])
+    apply_import(plan)
+    data = target.read_bytes()
+    assert data.startswith(old)
+    text = data[len(bom) :].decode(codec)  # strict: one encoding throughout
+    assert "\r\n@article{clough2014world," in text
+    read = read_bibliography([target])
+    assert {s.key for s in read.sources} == {"mine", *(a.source.key for a in plan.added)}
+    assert next(s for s in read.sources if s.key == "mine").title == "Ünïcode café"
+    assert not [p for p in read.problems if p.code == "bib-encoding"]
+
+
+def test_an_import_that_would_not_read_back_is_refused(example_project: Path) -> None:
+    # Latin-1 bytes that happen to form valid UTF-8 would be read back as other text
+    # ("Ã©" is the UTF-8 of "é"): the entry would change, so nothing is written.
+    from cybercoop_cli.errors import OutputError
+
+    review = read_review(example_project / "cybercoop.yaml")
+    target = example_project / "references" / IMPORT_FILE
+    old = "@misc{mine, title = {Caf\xe9}}\n".encode("cp1252")
+    target.write_bytes(old)
+    source = example_project / "latin.json"
+    source.write_text(
+        '[{"id": "odd2020", "type": "book", "title": "Ã© marks",'
+        ' "author": [{"family": "Odd"}], "issued": {"date-parts": [[2020]]}}]',
+        encoding="utf-8",
+    )
+    plan = plan_import(review, [source])
+    with pytest.raises(OutputError, match="odd2020") as caught:
+        apply_import(plan)
+    assert "imported.bib" in str(caught.value)
+    assert target.read_bytes() == old
+
+
+def test_an_imported_bib_that_is_a_folder_is_refused(example_project: Path) -> None:
+    from cybercoop_cli.errors import OutputError
+
+    review = read_review(example_project / "cybercoop.yaml")
+    target = example_project / "references" / IMPORT_FILE
+    target.mkdir()
+    (target / "inside.txt").write_text("kept", encoding="utf-8")
+    plan = plan_import(review, [DATA / "zotero-export.json"])
+    with pytest.raises(OutputError, match="is a folder"):
+        apply_import(plan)
+    assert [p.name for p in target.iterdir()] == ["inside.txt"]
+
+
+def _round_trip(example_project: Path, items: str) -> dict[str, Source]:
+    """Import CSL-JSON ``items`` into the example; the added entries as read back."""
+    review = read_review(example_project / "cybercoop.yaml")
+    source = example_project / "items.json"
+    source.write_text(items, encoding="utf-8")
+    plan = plan_import(review, [source])
+    target = apply_import(plan)
+    assert target is not None
+    read = {s.key: s for s in read_bibliography([target]).sources}
+    return {item.source.key: read[item.source.key] for item in plan.added}
+
+
+def test_a_suffix_written_after_a_comma_in_the_given_name_stays_a_suffix(
+    example_project: Path,
+) -> None:
+    # "King, Martin Luther, Jr." is BibTeX for family King, suffix "Martin Luther", given
+    # "Jr.": the import wrote that. BibTeX's order is "von Last, Jr, First".
+    read = _round_trip(
+        example_project,
+        '[{"id": "king1963letter", "type": "book", "title": "Why we can\'t wait",'
+        ' "issued": {"date-parts": [[1964]]}, "author": ['
+        '{"family": "King", "given": "Martin Luther, Jr."},'
+        ' {"family": "Davis", "given": "Sammy", "suffix": "Jr."},'
+        ' {"family": "Odd", "given": "Ann, B."}]}]',
+    )
+    people = read["king1963letter"].authors
+    assert [(p.family, p.given, p.suffix) for p in people] == [
+        ("King", "Martin Luther", "Jr."),
+        ("Davis", "Sammy", "Jr."),
+        ("Odd", "Ann, B.", ""),  # not a suffix: the comma is kept inside the given name
+    ]
+
+
+def test_and_inside_one_name_does_not_split_it_into_two_people(example_project: Path) -> None:
+    read = _round_trip(
+        example_project,
+        '[{"id": "pair2001", "type": "book", "title": "Rules", "issued": {"date-parts": [[2001]]},'
+        ' "author": [{"family": "Smith and Jones", "given": "Ann"},'
+        ' {"family": "Brown", "given": "Tom and Jerry"},'
+        ' {"literal": "Procter AND Gamble"}]}]',
+    )
+    people = read["pair2001"].authors
+    assert [(p.family, p.given, p.literal) for p in people] == [
+        ("Smith and Jones", "Ann", ""),
+        ("Brown", "Tom and Jerry", ""),
+        ("", "", "Procter AND Gamble"),
+    ]
+
+
+def test_dashes_and_quote_pairs_are_imported_as_typed(example_project: Path) -> None:
+    # CSL-JSON is plain text: "C--", ``quotes'' and "---" must not become – “ ” —.
+    text = "C-- and ``quotes'' --- b -- c '''"
+    read = _round_trip(
+        example_project,
+        '[{"id": "dash2020", "type": "article-journal", "title": "' + text + '",'
+        ' "container-title": "' + text + '", "note": "' + text + '",'
+        ' "issued": {"date-parts": [[2020]]}, "author": [{"family": "O\'\'Neil", "given": "A--B"}]}]',
+    )
+    entry = read["dash2020"]
+    assert entry.title == text and entry.container == text
+    (person,) = entry.authors
+    assert (person.family, person.given) == ("O''Neil", "A--B")
