@@ -5,8 +5,9 @@ One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each revie
 * one row per input file (each .bib file and each note): its state (size, modification
   and change times, inode) and the digest of its content, as in git's index, so that an
   unchanged file is not read again; for a note also its parse, as JSON;
-* one row for the parsed bibliography, under the digest of all its .bib files (macros
-  cross files);
+* the parsed bibliography, under the digest of all its .bib files (macros cross files),
+  in rows of :data:`CHUNK` sources (one JSON text of 10,000 sources would be held whole,
+  as text and as bytes, when written);
 * memos: a rendered result under the **fingerprint** of the review (a digest of every
   input's name and content, the review file's path and the code that computed it),
   served only for exactly that fingerprint.
@@ -47,6 +48,8 @@ RACY_NS = 2_000_000_000
 DEFAULT_MAX_MB = 256
 #: A review's "last used" time is written again only after this long (it costs a write).
 USED_RESOLUTION_S = 3600
+#: Sources per bibliography row.
+CHUNK = 1000
 
 #: What the file index compares: size, modification and change times (ns), inode.
 State = tuple[int, int, int, int]
@@ -335,13 +338,19 @@ class ReviewCache:
 
     # -- values ------------------------------------------------------------------------
 
-    def _values(self, kind: str, name: str | None = None) -> Iterable[tuple[str, str, Any]]:
-        """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``)."""
+    def _values(
+        self, kind: str, name: str | None = None, digest: str | None = None
+    ) -> Iterable[tuple[str, str, Any]]:
+        """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``, and
+        ``digest``: a row for other inputs is not even read)."""
         query = "SELECT name, state, hashed_at, digest, value, value_hash, seal FROM entry WHERE review = ? AND kind = ?"
         args: tuple[str, ...] = (self.id, kind)
         if name is not None:
             query += " AND name = ?"
             args = (*args, name)
+        if digest is not None:
+            query += " AND digest = ?"
+            args = (*args, digest)
         for found, state, hashed_at, digest, value, value_hash, seal in self.conn.execute(
             query, args
         ):
@@ -369,15 +378,29 @@ class ReviewCache:
 
     def bibliography(self, scan: Scan) -> Any:
         """The parsed bibliography of exactly these .bib files, or None."""
-        from cybercoop_cli.cache.codec import decode_bibliography
+        from cybercoop_cli.cache.codec import decode_problem, decode_source
+        from cybercoop_cli.model import Bibliography
 
-        for _, digest, value in self._values(BIBLIOGRAPHY, ""):
-            if digest == scan.bibliography_key:
-                try:
-                    return decode_bibliography(value)
-                except (ValueError, TypeError, KeyError):
-                    self.damaged += 1
-        return None
+        chunks = {
+            name: value
+            for name, _, value in self._values(BIBLIOGRAPHY, digest=scan.bibliography_key)
+        }
+        if not chunks:
+            return None
+        try:
+            # Each row says how many there are ([count, sources, problems]): a row lost
+            # leaves the others saying more than there are.
+            count = len(chunks)
+            if any(chunks.get(str(index), [0])[0] != count for index in range(count)):
+                raise ValueError("a bibliography row is missing")
+            sources = tuple(
+                decode_source(source) for index in range(count) for source in chunks[str(index)][1]
+            )
+            problems = tuple(decode_problem(problem) for problem in chunks["0"][2])
+        except (ValueError, TypeError, KeyError, IndexError):
+            self.damaged += 1
+            return None
+        return Bibliography(sources, problems)
 
     def save(
         self,
@@ -407,15 +430,18 @@ class ReviewCache:
                 if display in scan.fresh:
                     yield self._sealed(*self._row(BIB, display, scan, "null"))
             for display, result in notes.items():
-                value = json.dumps(encode_note_result(result), ensure_ascii=False)
+                value = json.dumps(encode_note_result(result))
                 yield self._sealed(*self._row(NOTE, display, scan, value))
             if bibliography is not None:
-                yield self._sealed(
-                    BIBLIOGRAPHY, "", "", 0, scan.bibliography_key, _bibliography_json(bibliography)
-                )
+                for name, value in _bibliography_json(bibliography):
+                    yield self._sealed(BIBLIOGRAPHY, name, "", 0, scan.bibliography_key, value)
 
         gone = [(self.id, kind, name) for kind, name in self._index if name not in scan.digests]
         with self.conn:
+            if bibliography is not None:  # a smaller one has fewer rows
+                self.conn.execute(
+                    "DELETE FROM entry WHERE review = ? AND kind = ?", (self.id, BIBLIOGRAPHY)
+                )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
             )
@@ -446,9 +472,8 @@ class ReviewCache:
 
     def recall(self, name: str, fingerprint: str) -> Any:
         """The JSON value remembered under ``name`` for exactly this fingerprint, or None."""
-        for _, digest, value in self._values(MEMO, name):
-            if digest == fingerprint:
-                return value
+        for _, _, value in self._values(MEMO, name, fingerprint):
+            return value
         return None
 
     def remember(self, name: str, fingerprint: str, value: Any) -> None:
@@ -488,15 +513,17 @@ class ReviewCache:
         self.conn.execute("PRAGMA incremental_vacuum")
 
 
-def _bibliography_json(bibliography: Any) -> str:
-    """The bibliography's JSON, source by source: its whole nested form is never held."""
+def _bibliography_json(bibliography: Any) -> Iterator[tuple[str, str]]:
+    """The bibliography's rows (name, JSON), :data:`CHUNK` sources each; the first also
+    holds the problems, and each says how many rows there are."""
     from cybercoop_cli.cache.codec import encode_problem, encode_source
 
-    sources = ",".join(
-        json.dumps(encode_source(s), ensure_ascii=False) for s in bibliography.sources
-    )
-    problems = json.dumps([encode_problem(p) for p in bibliography.problems], ensure_ascii=False)
-    return f"[[{sources}],{problems}]"
+    sources = bibliography.sources
+    count = max(1, -(-len(sources) // CHUNK))
+    for index in range(count):
+        part = [encode_source(s) for s in sources[index * CHUNK : (index + 1) * CHUNK]]
+        problems = [encode_problem(p) for p in bibliography.problems] if index == 0 else []
+        yield str(index), json.dumps([count, part, problems])
 
 
 def _state_text(state: State) -> str:
