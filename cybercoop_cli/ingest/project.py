@@ -227,7 +227,7 @@ class OpenedReview:
         )
         if store is not None and scan is not None:
             try:
-                store.save(scan, [d for d, _ in self.bibs], fresh, parsed_bibliography)
+                store.save(scan, fresh, parsed_bibliography)
             except sqlite3.Error as exc:
                 self._drop_cache(f"cannot write the cache: {exc}")
             if store.damaged and self._warn:

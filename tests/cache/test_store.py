@@ -49,11 +49,13 @@ def test_cached_and_uncached_outputs_are_identical(example_project: Path) -> Non
     assert load_project(example_project, cache=True) == load_project(example_project)
 
 
-def test_one_row_per_note_and_bib_holding_json(example_project: Path) -> None:
+def test_one_row_per_note_and_one_index_holding_json(example_project: Path) -> None:
     load_project(example_project, cache=True)
     kinds = sorted(kind for kind, *_ in rows())
-    assert kinds.count("note") == 6 and kinds.count("bib") == 1
+    assert kinds.count("note") == 6 and kinds.count("index") == 1
     assert kinds.count("bibliography") == 1
+    (index,) = [value for kind, _, _, value in rows() if kind == "index"]
+    assert len(json.loads(index)) == 7  # the .bib file and six notes
     for _, _, _, value in rows():
         json.loads(value)  # plain JSON, every one
 
