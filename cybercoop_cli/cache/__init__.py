@@ -2,11 +2,14 @@
 
 One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each review:
 
-* one row per input file (each .bib file and each note): its state (size, modification
-  and change times, inode) and the digest of its content, as in git's index, so that an
-  unchanged file is not read again; for a note also its parse, as JSON;
-* one row for the parsed bibliography, under the digest of all its .bib files (macros
-  cross files);
+* the file index, one row: each input file's state (size, modification and change
+  times, inode) and the digest of its content, as in git's index, so that an unchanged
+  file is not read again (one row is read and checked in a hundredth of the time of
+  10,000);
+* one row per note: its parse, as JSON, under the digest of its content;
+* the parsed bibliography, under the digest of all its .bib files (macros cross files),
+  in rows of :data:`CHUNK` sources (one JSON text of 10,000 sources would be held whole,
+  as text and as bytes, when written);
 * memos: a rendered result under the **fingerprint** of the review (a digest of every
   input's name and content, the review file's path and the code that computed it),
   served only for exactly that fingerprint.
@@ -41,17 +44,19 @@ from typing import Any, NamedTuple
 from cybercoop_cli import __version__
 
 #: Bump when the schema or the meaning of a value changes.
-SCHEMA = 1
+SCHEMA = 2
 FILE_NAME = "cache.sqlite3"
 RACY_NS = 2_000_000_000
 DEFAULT_MAX_MB = 256
 #: A review's "last used" time is written again only after this long (it costs a write).
 USED_RESOLUTION_S = 3600
+#: Sources per bibliography row.
+CHUNK = 1000
 
 #: What the file index compares: size, modification and change times (ns), inode.
 State = tuple[int, int, int, int]
 
-NOTE, BIB, BIBLIOGRAPHY, MEMO = "note", "bib", "bibliography", "memo"
+INDEX, NOTE, BIB, BIBLIOGRAPHY, MEMO = "index", "note", "bib", "bibliography", "memo"
 
 
 class CacheRefused(Exception):
@@ -215,12 +220,11 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 class Row(NamedTuple):
-    """One cached input file, as the index knows it (its value is read separately)."""
+    """One input file, as the index knows it."""
 
     state: str
     hashed_at: int
     digest: str
-    value_hash: str
 
 
 @dataclass
@@ -228,7 +232,7 @@ class Scan:
     """What a review's inputs are now: every input's content digest, and the fingerprint.
 
     ``contents`` holds the files read to learn their digest, so that a parser need not
-    read them again; ``fresh`` names the files whose index row must be written.
+    read them again; ``fresh`` names the files read this time (the index must be written).
     """
 
     digests: dict[str, str]
@@ -238,6 +242,7 @@ class Scan:
     bibliography_key: str
     contents: dict[str, bytes] = field(default_factory=dict)
     fresh: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 class ReviewCache:
@@ -293,6 +298,7 @@ class ReviewCache:
             for display, path in inputs:
                 state = file_state(path)
                 scan.states[display] = state
+                scan.kinds[display] = kind
                 row = index.get((kind, display))
                 text = _state_text(state)
                 if row is not None and row.state == text and _settled(state, row.hashed_at):
@@ -316,32 +322,34 @@ class ReviewCache:
 
     def _read_index(self) -> dict[tuple[str, str], Row]:
         index: dict[tuple[str, str], Row] = {}
-        rows = self.conn.execute(
-            "SELECT kind, name, state, hashed_at, digest, value_hash, seal FROM entry "
-            "WHERE review = ? AND kind IN (?, ?)",
-            (self.id, NOTE, BIB),
-        )
-        review = self.id
-        blake2b = hashlib.blake2b
-        for kind, name, state, hashed_at, digest, value_hash, seal in rows:
-            # _seal, inline: this runs once per input file on every run.
-            text = f"{review}\0{kind}\0{name}\0{state}\0{hashed_at}\0{digest}\0{value_hash}"
-            if seal != blake2b(text.encode(), digest_size=16).hexdigest():
+        for _, _, value in self._values(INDEX, ""):
+            try:
+                for kind, name, state, hashed_at, digest in value:
+                    if type(hashed_at) is not int:
+                        raise TypeError("a time must be a number")
+                    "".join((kind, name, state, digest))  # TypeError unless all are text
+                    index[kind, name] = Row(state, hashed_at, digest)
+            except (TypeError, ValueError):
                 self.damaged += 1
-                continue
-            index[kind, name] = Row(state, hashed_at, digest, value_hash)
+                index = {}
         self._index = index
         return index
 
     # -- values ------------------------------------------------------------------------
 
-    def _values(self, kind: str, name: str | None = None) -> Iterable[tuple[str, str, Any]]:
-        """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``)."""
+    def _values(
+        self, kind: str, name: str | None = None, digest: str | None = None
+    ) -> Iterable[tuple[str, str, Any]]:
+        """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``, and
+        ``digest``: a row for other inputs is not even read)."""
         query = "SELECT name, state, hashed_at, digest, value, value_hash, seal FROM entry WHERE review = ? AND kind = ?"
         args: tuple[str, ...] = (self.id, kind)
         if name is not None:
             query += " AND name = ?"
             args = (*args, name)
+        if digest is not None:
+            query += " AND digest = ?"
+            args = (*args, digest)
         for found, state, hashed_at, digest, value, value_hash, seal in self.conn.execute(
             query, args
         ):
@@ -369,71 +377,79 @@ class ReviewCache:
 
     def bibliography(self, scan: Scan) -> Any:
         """The parsed bibliography of exactly these .bib files, or None."""
-        from cybercoop_cli.cache.codec import decode_bibliography
+        from cybercoop_cli.cache.codec import decode_problem, decode_source
+        from cybercoop_cli.model import Bibliography
 
-        for _, digest, value in self._values(BIBLIOGRAPHY, ""):
-            if digest == scan.bibliography_key:
-                try:
-                    return decode_bibliography(value)
-                except (ValueError, TypeError, KeyError):
-                    self.damaged += 1
-        return None
+        chunks = {
+            name: value
+            for name, _, value in self._values(BIBLIOGRAPHY, digest=scan.bibliography_key)
+        }
+        if not chunks:
+            return None
+        try:
+            # Each row says how many there are ([count, sources, problems]): a row lost
+            # leaves the others saying more than there are.
+            count = len(chunks)
+            if any(chunks.get(str(index), [0])[0] != count for index in range(count)):
+                raise ValueError("a bibliography row is missing")
+            sources = tuple(
+                decode_source(source) for index in range(count) for source in chunks[str(index)][1]
+            )
+            problems = tuple(decode_problem(problem) for problem in chunks["0"][2])
+        except (ValueError, TypeError, KeyError, IndexError):
+            self.damaged += 1
+            return None
+        return Bibliography(sources, problems)
 
     def save(
         self,
         scan: Scan,
-        bibs: list[str],
         notes: dict[str, Any],
         bibliography: Any = None,
     ) -> None:
-        """Write, in one transaction: the index rows of files read this time, the notes
-        parsed this time (display name -> result), a newly parsed bibliography; and drop
-        the rows of files that are gone."""
+        """Write, in one transaction: the file index if it changed, the notes parsed this
+        time (display name -> result), a newly parsed bibliography; and drop the rows of
+        notes that are gone."""
         from cybercoop_cli.cache.codec import encode_note_result
-
-        restated: list[tuple[Any, ...]] = []
-        for display in scan.fresh.difference(notes, bibs):
-            # Read again (its state changed) but its content did not: the row's parse
-            # still holds, under the file's new state.
-            old = self._index.get((NOTE, display))
-            if old is not None and old.digest == scan.digests[display]:
-                state, hashed_at = _state_text(scan.states[display]), scan.hashed_at[display]
-                seal = _seal(self.id, NOTE, display, state, hashed_at, old.digest, old.value_hash)
-                restated.append((state, hashed_at, seal, self.id, NOTE, display))
 
         def rows() -> Iterator[tuple[Any, ...]]:
             # A generator: each value is encoded as it is written, not all held at once.
-            for display in bibs:
-                if display in scan.fresh:
-                    yield self._sealed(*self._row(BIB, display, scan, "null"))
             for display, result in notes.items():
-                value = json.dumps(encode_note_result(result), ensure_ascii=False)
-                yield self._sealed(*self._row(NOTE, display, scan, value))
+                value = json.dumps(encode_note_result(result))
+                yield self._sealed(NOTE, display, "", 0, scan.digests[display], value)
             if bibliography is not None:
-                yield self._sealed(
-                    BIBLIOGRAPHY, "", "", 0, scan.bibliography_key, _bibliography_json(bibliography)
-                )
+                for name, value in _bibliography_json(bibliography):
+                    yield self._sealed(BIBLIOGRAPHY, name, "", 0, scan.bibliography_key, value)
 
-        gone = [(self.id, kind, name) for kind, name in self._index if name not in scan.digests]
+        index = [
+            [scan.kinds[d], d, _state_text(scan.states[d]), scan.hashed_at[d], digest]
+            for d, digest in scan.digests.items()
+        ]
+        changed = bool(scan.fresh) or len(self._index) != len(index)
         with self.conn:
+            if changed:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._sealed(INDEX, "", "", 0, "", json.dumps(index)),
+                )
+                gone = [
+                    (self.id, NOTE, name)
+                    for (name,) in self.conn.execute(
+                        "SELECT name FROM entry WHERE review = ? AND kind = ?", (self.id, NOTE)
+                    ).fetchall()
+                    if name not in scan.digests
+                ]
+                self.conn.executemany(
+                    "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
+                )
+            if bibliography is not None:  # a smaller one has fewer rows
+                self.conn.execute(
+                    "DELETE FROM entry WHERE review = ? AND kind = ?", (self.id, BIBLIOGRAPHY)
+                )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
             )
-            self.conn.executemany(
-                "UPDATE entry SET state = ?, hashed_at = ?, seal = ? "
-                "WHERE review = ? AND kind = ? AND name = ?",
-                restated,
-            )
-            self.conn.executemany(
-                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
-            )
         self._limit_size()
-
-    def _row(
-        self, kind: str, display: str, scan: Scan, value: str
-    ) -> tuple[str, str, str, int, str, str]:
-        state = _state_text(scan.states[display])
-        return (kind, display, state, scan.hashed_at[display], scan.digests[display], value)
 
     def _sealed(
         self, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
@@ -446,9 +462,8 @@ class ReviewCache:
 
     def recall(self, name: str, fingerprint: str) -> Any:
         """The JSON value remembered under ``name`` for exactly this fingerprint, or None."""
-        for _, digest, value in self._values(MEMO, name):
-            if digest == fingerprint:
-                return value
+        for _, _, value in self._values(MEMO, name, fingerprint):
+            return value
         return None
 
     def remember(self, name: str, fingerprint: str, value: Any) -> None:
@@ -488,15 +503,17 @@ class ReviewCache:
         self.conn.execute("PRAGMA incremental_vacuum")
 
 
-def _bibliography_json(bibliography: Any) -> str:
-    """The bibliography's JSON, source by source: its whole nested form is never held."""
+def _bibliography_json(bibliography: Any) -> Iterator[tuple[str, str]]:
+    """The bibliography's rows (name, JSON), :data:`CHUNK` sources each; the first also
+    holds the problems, and each says how many rows there are."""
     from cybercoop_cli.cache.codec import encode_problem, encode_source
 
-    sources = ",".join(
-        json.dumps(encode_source(s), ensure_ascii=False) for s in bibliography.sources
-    )
-    problems = json.dumps([encode_problem(p) for p in bibliography.problems], ensure_ascii=False)
-    return f"[[{sources}],{problems}]"
+    sources = bibliography.sources
+    count = max(1, -(-len(sources) // CHUNK))
+    for index in range(count):
+        part = [encode_source(s) for s in sources[index * CHUNK : (index + 1) * CHUNK]]
+        problems = [encode_problem(p) for p in bibliography.problems] if index == 0 else []
+        yield str(index), json.dumps([count, part, problems])
 
 
 def _state_text(state: State) -> str:

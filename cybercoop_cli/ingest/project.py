@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
+from cybercoop_cli.gcpause import paused_gc
 from cybercoop_cli.ingest import layout
 from cybercoop_cli.ingest.review import MAX_REVIEW_BYTES, REVIEW_FILE, read_review
 from cybercoop_cli.ingest.text import MAX_BIB_BYTES, read_bounded
@@ -238,6 +239,12 @@ class OpenedReview:
 
     def load(self, *, progress: Progress | None = None) -> Project:
         """Parse the bibliography and the notes, reusing the cached ones that are unchanged."""
+        # Hundreds of thousands of objects, parsed, encoded or decoded, none in a cycle:
+        # the collector would walk them all again and again (see gcpause).
+        with paused_gc():
+            return self._load(progress)
+
+    def _load(self, progress: Progress | None) -> Project:
         store, scan = self._store, self._scan
         contents = scan.contents if scan is not None else {}
         reused: dict[str, NoteResult] = {}
@@ -263,7 +270,7 @@ class OpenedReview:
         )
         if store is not None and scan is not None:
             try:
-                store.save(scan, [d for d, _ in self.bibs], fresh, parsed_bibliography)
+                store.save(scan, fresh, parsed_bibliography)
             except sqlite3.Error as exc:
                 self._drop_cache(f"cannot write the cache: {exc}")
             if store.damaged and self._warn:

@@ -49,11 +49,13 @@ def test_cached_and_uncached_outputs_are_identical(example_project: Path) -> Non
     assert load_project(example_project, cache=True) == load_project(example_project)
 
 
-def test_one_row_per_note_and_bib_holding_json(example_project: Path) -> None:
+def test_one_row_per_note_and_one_index_holding_json(example_project: Path) -> None:
     load_project(example_project, cache=True)
     kinds = sorted(kind for kind, *_ in rows())
-    assert kinds.count("note") == 6 and kinds.count("bib") == 1
+    assert kinds.count("note") == 6 and kinds.count("index") == 1
     assert kinds.count("bibliography") == 1
+    (index,) = [value for kind, _, _, value in rows() if kind == "index"]
+    assert len(json.loads(index)) == 7  # the .bib file and six notes
     for _, _, _, value in rows():
         json.loads(value)  # plain JSON, every one
 
@@ -345,3 +347,81 @@ def test_the_cache_is_capped_by_dropping_the_reviews_used_longest_ago(
     with sqlite3.connect(cache_file()) as conn:
         kept = sorted(Path(path).parent.name for (path,) in conn.execute("SELECT path FROM review"))
     assert kept == ["copy2", "copy3"]
+
+
+# -- what is stored per bibliography or review never outlives its inputs ----------------
+
+
+def test_an_edited_bib_file_replaces_every_bibliography_row(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    monkeypatch.setattr(cache_module, "CHUNK", 2)  # six sources: three rows
+    assert load_project(example_project, cache=True) == load_project(example_project)
+    assert len(rows("bibliography")) == 3
+    bib = example_project / "references" / "cybercrime-cooperation.bib"
+    text = bib.read_text()
+    # A title edited, and two entries fewer: a smaller bibliography's rows must not be
+    # eked out with the larger one's last row.
+    edited = text.replace("The legal landscape of cybercrime", "The legal seascape of cybercrime")
+    for key in ("wickibirchler2020budapest", "widodo2024international"):
+        start = edited.index("@article{" + key)
+        end = edited.find("\n@", start)
+        edited = edited[:start] + (edited[end + 1 :] if end >= 0 else "")
+    bib.write_text(edited)
+    cached = load_project(example_project, cache=True)
+    assert cached == load_project(example_project)
+    assert len(cached.sources) == 4 and len(rows("bibliography")) == 2
+    assert cached.sources[0].title.startswith("The legal seascape")
+    assert load_project(example_project, cache=True) == cached  # read back from the rows
+
+
+def test_a_lost_bibliography_row_is_rebuilt(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    monkeypatch.setattr(cache_module, "CHUNK", 2)  # three rows
+    good = load_project(example_project)
+    load_project(example_project, cache=True)
+    with sqlite3.connect(cache_file()) as conn:
+        # The last: the rows left are whole, and only their count can tell.
+        conn.execute("DELETE FROM entry WHERE kind = 'bibliography' AND name = '2'")
+    warnings: list[str] = []
+    assert load_project(example_project, cache=True, warn=warnings.append) == good
+    assert warnings and "damaged" in warnings[0]
+    assert len(rows("bibliography")) == 3
+    warnings.clear()
+    assert load_project(example_project, cache=True, warn=warnings.append) == good
+    assert warnings == []
+
+
+def test_an_edited_note_changes_the_json_review_and_the_memo(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    review_json(example_project)
+    note = example_project / "notes" / "sekati2022assessing.md"
+    note.write_text(note.read_text().replace("stance: supports", "stance: contests"))
+    uncached = review_json(example_project, "--no-cache")
+    assert review_json(example_project) == uncached
+    (memo,) = rows("memo")
+    assert json.loads(json.loads(memo[3])[0]) == uncached  # remembered for the edited note
+    assert review_json(example_project) == uncached
+
+
+def test_a_damaged_memo_or_index_is_rebuilt_with_the_same_result(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    good = review_json(example_project, "--no-cache")
+    review_json(example_project)
+    with sqlite3.connect(cache_file()) as conn:
+        for kind in ("memo", "index"):
+            (value,) = conn.execute("SELECT value FROM entry WHERE kind = ?", (kind,)).fetchone()
+            damaged = value.replace("sekati2022assessing", "sekati2022assessinG")
+            assert damaged != value
+            conn.execute("UPDATE entry SET value = ? WHERE kind = ?", (damaged, kind))
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "damaged" in result.stderr
+    assert review_json(example_project) == good
+    assert "sekati2022assessing" in rows("memo")[0][3] and "assessinG" not in rows("index")[0][3]
