@@ -116,7 +116,7 @@ def summarize(project: Project) -> ReviewReport:
         for f in review.facets
     )
     noted = {note.key for note in project.notes}
-    unused = tuple(source.key for source in project.sources if source.key not in noted)
+    unused = tuple(key for key in project.source_keys() if key not in noted)
     suggestions = tuple(suggest_links(project.notes, review))
     broken = project.unreadable_notes()
     return ReviewReport(
@@ -132,7 +132,7 @@ def summarize(project: Project) -> ReviewReport:
                 project, sections, facets, suggestions, tuple(k for k in unused if k not in broken)
             )
         ),
-        source_count=len(project.sources),
+        source_count=len(project.source_keys()),
         note_count=len(project.notes),
         claim_count=claim_count,
         unreadable_notes=tuple((key, problem.location()) for key, problem in broken.items()),

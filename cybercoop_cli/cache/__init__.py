@@ -7,14 +7,17 @@ One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each revie
   file is not read again (one row is read and checked in a hundredth of the time of
   10,000);
 * one row per note: its parse, as JSON, under the digest of its content;
-* the parsed bibliography, under the digest of all its .bib files (macros cross files),
-  in rows of :data:`CHUNK` sources (one JSON text of 10,000 sources would be held whole,
-  as text and as bytes, when written);
+* the parsed bibliography, under the digest of all its .bib files (macros cross files):
+  a head row with every source's key and the problems, and the sources in rows of
+  :data:`CHUNK` (one JSON text of 10,000 sources would be held whole, as text and as
+  bytes, when written). The sources are decoded on first use (:class:`EncodedSources`):
+  ``review`` needs only their keys;
 * memos: a rendered result under the **fingerprint** of the review (a digest of every
   input's name and content, the review file's path and the code that computed it),
   served only for exactly that fingerprint.
 
-Safety: values are JSON, read back field by field into the model's classes
+Safety: values are JSON (written and read with orjson, three times faster than the
+standard library's json here), read back field by field into the model's classes
 (:mod:`.codec`); nothing is unpickled or evaluated. Every row carries a seal (a digest of
 its columns and of its value) that is checked when it is read: a damaged row is ignored,
 and written again from the input. A file the database cannot read at all is replaced. A
@@ -32,19 +35,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
+
+import orjson
 
 from cybercoop_cli import __version__
 
 #: Bump when the schema or the meaning of a value changes.
-SCHEMA = 2
+SCHEMA = 3
 FILE_NAME = "cache.sqlite3"
 RACY_NS = 2_000_000_000
 DEFAULT_MAX_MB = 256
@@ -57,6 +61,8 @@ CHUNK = 1000
 State = tuple[int, int, int, int]
 
 INDEX, NOTE, BIB, BIBLIOGRAPHY, MEMO = "index", "note", "bib", "bibliography", "memo"
+#: The name of a bibliography's head row (the others are numbered from "0").
+HEAD = "head"
 
 
 class CacheRefused(Exception):
@@ -149,14 +155,11 @@ def check_safe(path: Path) -> None:
 
 
 def _seal(
-    review: str, kind: str, name: str, state: str, hashed_at: int, digest: str, value_hash: str
+    review: str, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
 ) -> str:
-    text = f"{review}\0{kind}\0{name}\0{state}\0{hashed_at}\0{digest}\0{value_hash}"
+    """A digest of a row's every column: one hash per row (10,000 note rows are read)."""
+    text = f"{review}\0{kind}\0{name}\0{state}\0{hashed_at}\0{digest}\0{value}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _value_hash(value: str) -> str:
-    return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
 
 
 _SCHEMA_SQL = """
@@ -165,7 +168,7 @@ CREATE TABLE IF NOT EXISTS review(id TEXT PRIMARY KEY, path TEXT NOT NULL, used 
 CREATE TABLE IF NOT EXISTS entry(
     review TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
     state TEXT NOT NULL, hashed_at INTEGER NOT NULL, digest TEXT NOT NULL,
-    value TEXT NOT NULL, value_hash TEXT NOT NULL, seal TEXT NOT NULL, size INTEGER NOT NULL,
+    value TEXT NOT NULL, seal TEXT NOT NULL, size INTEGER NOT NULL,
     UNIQUE(review, kind, name));
 """
 
@@ -206,12 +209,18 @@ def _open(path: Path) -> sqlite3.Connection:
             with contextlib.suppress(OSError):
                 path.chmod(0o600)  # notes can be private
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        # Write-ahead logging: a 7 MB memo is written once, not journalled and written,
+        # and NORMAL syncs at checkpoints only (a crash may lose the last rows, which are
+        # then computed again; it cannot damage the file).
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.executescript(_SCHEMA_SQL)
         row = conn.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
         if row is None or row[0] != code_stamp():
-            with conn:  # written by other code (or never): start afresh
-                conn.execute("DELETE FROM entry")
-                conn.execute("DELETE FROM review")
+            # Written by other code (or never): start afresh, tables and all (another
+            # schema may have other columns).
+            conn.executescript("DROP TABLE entry; DROP TABLE review;" + _SCHEMA_SQL)
+            with conn:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (code_stamp(),))
     except BaseException:
         conn.close()
@@ -338,11 +347,11 @@ class ReviewCache:
     # -- values ------------------------------------------------------------------------
 
     def _values(
-        self, kind: str, name: str | None = None, digest: str | None = None
+        self, kind: str, name: str | None = None, digest: str | None = None, *, parse: bool = True
     ) -> Iterable[tuple[str, str, Any]]:
         """(name, digest, decoded JSON) of each sound row of ``kind`` (and ``name``, and
-        ``digest``: a row for other inputs is not even read)."""
-        query = "SELECT name, state, hashed_at, digest, value, value_hash, seal FROM entry WHERE review = ? AND kind = ?"
+        ``digest``: a row for other inputs is not even read); the JSON text unless ``parse``."""
+        query = "SELECT name, state, hashed_at, digest, value, seal FROM entry WHERE review = ? AND kind = ?"
         args: tuple[str, ...] = (self.id, kind)
         if name is not None:
             query += " AND name = ?"
@@ -350,15 +359,15 @@ class ReviewCache:
         if digest is not None:
             query += " AND digest = ?"
             args = (*args, digest)
-        for found, state, hashed_at, digest, value, value_hash, seal in self.conn.execute(
-            query, args
-        ):
-            sound = seal == _seal(self.id, kind, found, state, hashed_at, digest, value_hash)
-            if not sound or _value_hash(value) != value_hash:
+        for found, state, hashed_at, digest, value, seal in self.conn.execute(query, args):
+            if seal != _seal(self.id, kind, found, state, hashed_at, digest, value):
                 self.damaged += 1
                 continue
+            if not parse:
+                yield found, digest, value
+                continue
             try:
-                yield found, digest, json.loads(value)
+                yield found, digest, orjson.loads(value)
             except ValueError:
                 self.damaged += 1
 
@@ -375,31 +384,34 @@ class ReviewCache:
                     self.damaged += 1
         return found
 
-    def bibliography(self, scan: Scan) -> Any:
-        """The parsed bibliography of exactly these .bib files, or None."""
-        from cybercoop_cli.cache.codec import decode_problem, decode_source
+    def bibliography(self, scan: Scan, reparse: Callable[[], Sequence[Any]]) -> Any:
+        """The parsed bibliography of exactly these .bib files, or None.
+
+        Its sources stay encoded until first used (:class:`EncodedSources`); ``reparse``
+        gives them from the .bib files should a row not decode.
+        """
+        from cybercoop_cli.cache.codec import decode_problem
         from cybercoop_cli.model import Bibliography
 
-        chunks = {
-            name: value
-            for name, _, value in self._values(BIBLIOGRAPHY, digest=scan.bibliography_key)
-        }
-        if not chunks:
+        found = self._values(BIBLIOGRAPHY, digest=scan.bibliography_key, parse=False)
+        rows: dict[str, str] = {name: text for name, _, text in found}
+        head = rows.pop(HEAD, None)
+        if head is None:
             return None
         try:
-            # Each row says how many there are ([count, sources, problems]): a row lost
-            # leaves the others saying more than there are.
-            count = len(chunks)
-            if any(chunks.get(str(index), [0])[0] != count for index in range(count)):
+            count, keys, problems = orjson.loads(head)
+            if type(count) is not int or type(keys) is not list:
+                raise ValueError("a bibliography head is [count, keys, problems]")
+            "".join(keys)  # TypeError unless every key is text
+            # A row lost (or one too many) leaves the head saying otherwise.
+            if rows.keys() != {str(index) for index in range(count)}:
                 raise ValueError("a bibliography row is missing")
-            sources = tuple(
-                decode_source(source) for index in range(count) for source in chunks[str(index)][1]
-            )
-            problems = tuple(decode_problem(problem) for problem in chunks["0"][2])
-        except (ValueError, TypeError, KeyError, IndexError):
+            decoded_problems = tuple(decode_problem(problem) for problem in problems)
+        except (ValueError, TypeError, KeyError):
             self.damaged += 1
             return None
-        return Bibliography(sources, problems)
+        texts = [rows[str(index)] for index in range(count)]
+        return Bibliography(EncodedSources(tuple(keys), texts, reparse), decoded_problems)
 
     def save(
         self,
@@ -415,10 +427,10 @@ class ReviewCache:
         def rows() -> Iterator[tuple[Any, ...]]:
             # A generator: each value is encoded as it is written, not all held at once.
             for display, result in notes.items():
-                value = json.dumps(encode_note_result(result))
+                value = _dumps(encode_note_result(result))
                 yield self._sealed(NOTE, display, "", 0, scan.digests[display], value)
             if bibliography is not None:
-                for name, value in _bibliography_json(bibliography):
+                for name, value in _bibliography_rows(bibliography):
                     yield self._sealed(BIBLIOGRAPHY, name, "", 0, scan.bibliography_key, value)
 
         index = [
@@ -429,8 +441,8 @@ class ReviewCache:
         with self.conn:
             if changed:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self._sealed(INDEX, "", "", 0, "", json.dumps(index)),
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._sealed(INDEX, "", "", 0, "", _dumps(index)),
                 )
                 gone = [
                     (self.id, NOTE, name)
@@ -447,16 +459,15 @@ class ReviewCache:
                     "DELETE FROM entry WHERE review = ? AND kind = ?", (self.id, BIBLIOGRAPHY)
                 )
             self.conn.executemany(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
             )
         self._limit_size()
 
     def _sealed(
         self, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
     ) -> tuple[Any, ...]:
-        value_hash = _value_hash(value)
-        seal = _seal(self.id, kind, name, state, hashed_at, digest, value_hash)
-        return (self.id, kind, name, state, hashed_at, digest, value, value_hash, seal, len(value))
+        seal = _seal(self.id, kind, name, state, hashed_at, digest, value)
+        return (self.id, kind, name, state, hashed_at, digest, value, seal, len(value))
 
     # -- memos -------------------------------------------------------------------------
 
@@ -468,10 +479,10 @@ class ReviewCache:
 
     def remember(self, name: str, fingerprint: str, value: Any) -> None:
         """Keep a JSON-able ``value`` for ``fingerprint``, replacing what ``name`` held."""
-        text = json.dumps(value, ensure_ascii=False)
+        text = _dumps(value)
         with self.conn:
             self.conn.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._sealed(MEMO, name, "", 0, fingerprint, text),
             )
         self._limit_size()
@@ -503,17 +514,85 @@ class ReviewCache:
         self.conn.execute("PRAGMA incremental_vacuum")
 
 
-def _bibliography_json(bibliography: Any) -> Iterator[tuple[str, str]]:
-    """The bibliography's rows (name, JSON), :data:`CHUNK` sources each; the first also
-    holds the problems, and each says how many rows there are."""
+def _bibliography_rows(bibliography: Any) -> Iterator[tuple[str, str]]:
+    """The bibliography's rows (name, JSON): the head (how many rows of sources, every
+    key, the problems), then the sources, :data:`CHUNK` a row."""
     from cybercoop_cli.cache.codec import encode_problem, encode_source
 
     sources = bibliography.sources
-    count = max(1, -(-len(sources) // CHUNK))
+    count = -(-len(sources) // CHUNK)
+    keys = [source.key for source in sources]
+    yield HEAD, _dumps([count, keys, [encode_problem(p) for p in bibliography.problems]])
     for index in range(count):
-        part = [encode_source(s) for s in sources[index * CHUNK : (index + 1) * CHUNK]]
-        problems = [encode_problem(p) for p in bibliography.problems] if index == 0 else []
-        yield str(index), json.dumps([count, part, problems])
+        part = sources[index * CHUNK : (index + 1) * CHUNK]
+        yield str(index), _dumps([encode_source(source) for source in part])
+
+
+class EncodedSources(Sequence[Any]):
+    """A bibliography's sources as the cache holds them: the keys at once, the sources
+    decoded on first use (``review`` of 10,000 sources needs only the keys: decoding them
+    all would be a third of its time after an edited note).
+
+    Every row passed its seal when it was read, so a row that does not decode was written
+    by something other than this code; it is not trusted, and ``reparse`` reads the .bib
+    files again instead.
+    """
+
+    def __init__(self, keys: tuple[str, ...], rows: list[str], reparse: Callable[[], Any]):
+        self.keys = keys
+        self._rows: list[str] | None = rows
+        self._reparse = reparse
+        self._sources: tuple[Any, ...] = ()
+
+    def _decoded(self) -> tuple[Any, ...]:
+        if self._rows is not None:
+            from cybercoop_cli.cache.codec import decode_source
+            from cybercoop_cli.gcpause import paused_gc
+
+            with paused_gc():  # tens of thousands of objects, none in a cycle
+                try:
+                    sources = tuple(
+                        decode_source(data) for text in self._rows for data in orjson.loads(text)
+                    )
+                    if tuple(source.key for source in sources) != self.keys:
+                        raise ValueError("the keys differ from the sources")
+                except (ValueError, TypeError, KeyError):
+                    sources = tuple(self._reparse())
+            self._sources, self._rows = sources, None
+        return self._sources
+
+    @property
+    def decoded(self) -> bool:
+        """Whether the sources have been decoded (or read again) yet."""
+        return self._rows is None
+
+    def __len__(self) -> int:
+        return len(self._sources) if self.decoded else len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return self._decoded() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        state = "decoded" if self.decoded else "encoded"
+        return f"<{len(self)} sources, {state}>"
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode("utf-8")
 
 
 def _state_text(state: State) -> str:
@@ -579,7 +658,9 @@ def clear_cache() -> int:
     folder = cache_dir()
     if not folder.is_dir():
         return 0
-    paths = [folder / FILE_NAME, folder / f"{FILE_NAME}-journal"]
+    paths = [folder / FILE_NAME] + [
+        folder / f"{FILE_NAME}-{end}" for end in ("journal", "wal", "shm")
+    ]
     paths += [
         path
         for path in folder.glob("review-*")

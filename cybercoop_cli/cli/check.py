@@ -110,7 +110,7 @@ def check(
         path, display = manuscript, str(manuscript)
     text = read_manuscript(path, display=display)
 
-    sources: tuple[Source, ...]
+    sources: Sequence[Source]
     notes: tuple[Note, ...] = ()
     problems: Sequence[Problem] = ()
     if bib:

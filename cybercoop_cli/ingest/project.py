@@ -18,7 +18,7 @@ from cybercoop_cli.ingest.validate import check_notes, suggest
 if TYPE_CHECKING:
     from cybercoop_cli.cache import ReviewCache, Scan
     from cybercoop_cli.ingest.bibtex import Decoded
-    from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review
+    from cybercoop_cli.model import Bibliography, Note, Problem, Project, Review, Source
 
 NoteResult = tuple["Note | None", list["Problem"]]
 
@@ -252,7 +252,7 @@ class OpenedReview:
         if store is not None and scan is not None:
             try:
                 reused = store.notes(scan)
-                bibliography = store.bibliography(scan)
+                bibliography = store.bibliography(scan, self._reparse_sources)
             except sqlite3.Error as exc:
                 self._drop_cache(f"cannot read the cache: {exc}")
                 store = scan = None
@@ -281,6 +281,10 @@ class OpenedReview:
         results = [reused[d] if d in reused else fresh[d] for d, _ in self.notes]
         return self._assemble(bibliography, results)
 
+    def _reparse_sources(self) -> Sequence[Source]:
+        """The sources read from the .bib files again (for a cache row that will not decode)."""
+        return _read_references(self.review).sources
+
     def _assemble(self, bibliography: Bibliography, notes_read: list[NoteResult]) -> Project:
         problems = list(_with_unreadable(bibliography.problems, self.unreadable, self.review))
         notes: list[Note] = []
@@ -288,8 +292,7 @@ class OpenedReview:
             problems.extend(note_problems)
             if note is not None:
                 notes.append(note)
-        keys = [source.key for source in bibliography.sources]
-        problems.extend(check_notes(notes, self.review, keys))
+        problems.extend(check_notes(notes, self.review, bibliography.keys()))
         from cybercoop_cli.model import Project
 
         return Project(

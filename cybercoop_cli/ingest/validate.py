@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 SUGGESTION_CUTOFF = 60.0
 
 
-def check_notes(notes: Iterable[Note], review: Review, keys: list[str]) -> list[Problem]:
+def check_notes(notes: Iterable[Note], review: Review, keys: Sequence[str]) -> list[Problem]:
     """Problems with what notes refer to: unknown source keys, sections and facets; twin notes."""
     from cybercoop_cli.model import Problem
 
@@ -92,7 +92,7 @@ def suggest(word: str, choices: Sequence[str]) -> str | None:
     return str(best[0]) if best else None
 
 
-def _suggester(choices: list[str]) -> Callable[[str], str | None]:
+def _suggester(choices: Sequence[str]) -> Callable[[str], str | None]:
     return lambda word: suggest(word, choices)
 
 

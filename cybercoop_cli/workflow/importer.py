@@ -126,7 +126,7 @@ def detect_format(path: Path) -> InputFormat:
     )
 
 
-def read_sources(path: Path, fmt: InputFormat) -> tuple[tuple[Source, ...], tuple[Problem, ...]]:
+def read_sources(path: Path, fmt: InputFormat) -> tuple[Sequence[Source], tuple[Problem, ...]]:
     """The sources of one file in the given format, and its problems."""
     if not path.is_file():
         raise InputError("no such file", file=str(path))
@@ -145,7 +145,7 @@ def read_sources(path: Path, fmt: InputFormat) -> tuple[tuple[Source, ...], tupl
     return bibliography.sources, bibliography.problems
 
 
-def existing_sources(review: Review) -> tuple[Source, ...]:
+def existing_sources(review: Review) -> Sequence[Source]:
     """Every source already under the review's references folder."""
     from cybercoop_cli.ingest.bibtex import read_bibliography
     from cybercoop_cli.ingest.layout import Unreadable, bib_files

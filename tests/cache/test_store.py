@@ -53,7 +53,8 @@ def test_one_row_per_note_and_one_index_holding_json(example_project: Path) -> N
     load_project(example_project, cache=True)
     kinds = sorted(kind for kind, *_ in rows())
     assert kinds.count("note") == 6 and kinds.count("index") == 1
-    assert kinds.count("bibliography") == 1
+    # The head (every key, the problems) and one row of sources.
+    assert sorted(name for kind, name, *_ in rows() if kind == "bibliography") == ["0", "head"]
     (index,) = [value for kind, _, _, value in rows() if kind == "index"]
     assert len(json.loads(index)) == 7  # the .bib file and six notes
     for _, _, _, value in rows():
@@ -271,7 +272,7 @@ def test_another_reviews_rows_planted_here_change_nothing(
             (theirs.id,),
         ).fetchall():
             ours.conn.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 ours._sealed(*row),
             )
     theirs.close()
@@ -322,6 +323,23 @@ def test_a_cache_of_other_code_is_emptied(
     assert rows() == []
 
 
+def test_a_cache_of_another_schema_is_made_anew_and_used(example_project: Path) -> None:
+    """An older version's table has other columns: emptying it would not be enough."""
+    good = review_json(example_project, "--no-cache")
+    cache_file().parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(cache_file()) as conn:
+        conn.executescript(
+            "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO meta VALUES ('stamp', '2/0.0.1+old');"
+            "CREATE TABLE review(id TEXT PRIMARY KEY, path TEXT NOT NULL, used INTEGER NOT NULL);"
+            "CREATE TABLE entry(review TEXT, kind TEXT, name TEXT, state TEXT, hashed_at INTEGER,"
+            " digest TEXT, value TEXT, value_hash TEXT, seal TEXT, size INTEGER);"
+        )
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "cache" not in result.stderr
+    assert rows("note")  # written: the cache works again
+
+
 def test_the_cache_is_capped_by_dropping_the_reviews_used_longest_ago(
     example_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -358,7 +376,7 @@ def test_an_edited_bib_file_replaces_every_bibliography_row(
     settle_now(monkeypatch)
     monkeypatch.setattr(cache_module, "CHUNK", 2)  # six sources: three rows
     assert load_project(example_project, cache=True) == load_project(example_project)
-    assert len(rows("bibliography")) == 3
+    assert len(rows("bibliography")) == 4  # the head and three rows of sources
     bib = example_project / "references" / "cybercrime-cooperation.bib"
     text = bib.read_text()
     # A title edited, and two entries fewer: a smaller bibliography's rows must not be
@@ -371,7 +389,7 @@ def test_an_edited_bib_file_replaces_every_bibliography_row(
     bib.write_text(edited)
     cached = load_project(example_project, cache=True)
     assert cached == load_project(example_project)
-    assert len(cached.sources) == 4 and len(rows("bibliography")) == 2
+    assert len(cached.sources) == 4 and len(rows("bibliography")) == 3
     assert cached.sources[0].title.startswith("The legal seascape")
     assert load_project(example_project, cache=True) == cached  # read back from the rows
 
@@ -389,7 +407,7 @@ def test_a_lost_bibliography_row_is_rebuilt(
     warnings: list[str] = []
     assert load_project(example_project, cache=True, warn=warnings.append) == good
     assert warnings and "damaged" in warnings[0]
-    assert len(rows("bibliography")) == 3
+    assert len(rows("bibliography")) == 4
     warnings.clear()
     assert load_project(example_project, cache=True, warn=warnings.append) == good
     assert warnings == []
@@ -425,3 +443,53 @@ def test_a_damaged_memo_or_index_is_rebuilt_with_the_same_result(
     assert json.loads(result.stdout) == good and "damaged" in result.stderr
     assert review_json(example_project) == good
     assert "sekati2022assessing" in rows("memo")[0][3] and "assessinG" not in rows("index")[0][3]
+
+
+# -- sources stay encoded until used ---------------------------------------------------
+
+
+def test_review_reads_the_keys_and_decodes_no_source(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cybercoop_cli.analysis.review import summarize
+    from cybercoop_cli.cache import EncodedSources
+
+    settle_now(monkeypatch)
+    parsed = load_project(example_project)
+    load_project(example_project, cache=True)
+    cached = load_project(example_project, cache=True)
+    assert isinstance(cached.sources, EncodedSources) and not cached.sources.decoded
+    assert summarize(cached) == summarize(parsed)
+    assert not cached.sources.decoded  # the report needed only the keys
+    assert cached.source_keys() == tuple(s.key for s in parsed.sources)
+    assert list(cached.sources) == list(parsed.sources) and cached.sources.decoded
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "[1, 2, 3]",  # JSON, not sources
+        "not JSON at all",
+        # real sources, of another bibliography: their keys differ from the head's
+        json.dumps([["other", "book", "x.bib", 1, {}, [], [], False, *[""] * 2, None, *[""] * 7]]),
+    ],
+)
+def test_a_sealed_row_that_does_not_decode_is_read_from_the_bib_files(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    """A row written by something else, sealed anew: its seal holds, its content cannot."""
+    settle_now(monkeypatch)
+    parsed = load_project(example_project)
+    load_project(example_project, cache=True)
+    store = ReviewCache.open(example_project / "cybercoop.yaml")
+    with store.conn:
+        (state, hashed_at, digest) = store.conn.execute(
+            "SELECT state, hashed_at, digest FROM entry WHERE kind = 'bibliography' AND name = '0'"
+        ).fetchone()
+        store.conn.execute(
+            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store._sealed("bibliography", "0", state, hashed_at, digest, planted),
+        )
+    store.close()
+    cached = load_project(example_project, cache=True)
+    assert cached.sources == parsed.sources and cached == parsed
