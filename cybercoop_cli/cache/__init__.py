@@ -209,11 +209,6 @@ def _open(path: Path) -> sqlite3.Connection:
             with contextlib.suppress(OSError):
                 path.chmod(0o600)  # notes can be private
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        # Write-ahead logging: a 7 MB memo is written once, not journalled and written,
-        # and NORMAL syncs at checkpoints only (a crash may lose the last rows, which are
-        # then computed again; it cannot damage the file).
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
         conn.executescript(_SCHEMA_SQL)
         row = conn.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
         if row is None or row[0] != code_stamp():
