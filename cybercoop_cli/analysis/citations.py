@@ -347,6 +347,16 @@ def _names_before(
                 name_start = index + 1
                 continue
             if (
+                word == "/"
+                and name_words
+                and index >= 1
+                and _name_word(tokens[index - 1].text, lowercase_ok=False)
+            ):
+                # One author named two ways: "LimeSurvey Project Team / Carsten Schmitz".
+                name_words.append(word)
+                index -= 1
+                continue
+            if (
                 word.lower() in CONNECTORS
                 and name_words
                 and index >= 1
@@ -364,7 +374,7 @@ def _names_before(
             name_words.append(word)
             name_start = index
             index -= 1
-        if not name_words or len(name_words) > MAX_NAME_WORDS:
+        if not name_words or len(name_words) - name_words.count("/") > MAX_NAME_WORDS:
             break
         while (
             name_words

@@ -96,6 +96,17 @@ def normalise_name(name: str) -> str:
     return " ".join(kept.split())
 
 
+_LEADING_INITIALS = re.compile(r"(?:[A-ZÀ-Þ]\.[\s~]*)+(?=\w)")
+
+
+def _without_initials(surname: str) -> str:
+    """``S. de Souza`` -> ``de Souza``: a family name braced with its initials in BibTeX
+    (``R. {S. de Souza}``) is cited without them, as an APA citation drops the initials
+    it adds to tell two first authors apart ("S. de Souza, 2022" reads "de Souza")."""
+    match = _LEADING_INITIALS.match(surname)
+    return surname[match.end() :] if match else surname
+
+
 def _strip_article(text: str) -> str:
     for article in ("the ", "a ", "an "):
         if text.startswith(article):
@@ -210,7 +221,10 @@ class SourceIndex:
 
     @staticmethod
     def _entry(source: Source) -> _Entry:
-        surnames = [person.surname for person in source.names]  # a property: read it once
+        surnames = [
+            person.surname if person.is_corporate else _without_initials(person.surname)
+            for person in source.names
+        ]
         names = tuple([normalise_name(surname) for surname in surnames if surname])
         year_field = (source.field("year") or source.date or "").strip().lower()
         suffix = ""

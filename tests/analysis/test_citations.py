@@ -81,6 +81,11 @@ P, N = "parenthetical", "narrative"
         ("(Version 1.3.0; R. V. Lenth, 2015)", [(P, ("Lenth",), False, "2015", "")]),
         ("(thomke & hippel, 2002)", [(P, ("thomke", "hippel"), False, "2002", "")]),
         ("(san Martín & Camarero, 2009)", [(P, ("san Martín", "Camarero"), False, "2009", "")]),
+        # One author named two ways (a real JOSS paper's LimeSurvey entry)
+        (
+            "(LimeSurvey Project Team / Carsten Schmitz, 2012)",
+            [(P, ("LimeSurvey Project Team / Carsten Schmitz",), False, "2012", "")],
+        ),
     ],
 )
 def test_author_date_forms(

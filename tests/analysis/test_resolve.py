@@ -75,6 +75,15 @@ def test_near_matches_name_the_candidate() -> None:
     assert grades("(Brass & Sowel, 2021)") == [("near", "brass2021", ("brass2021",), True, False)]
 
 
+def test_a_family_name_braced_with_its_initials_is_cited_without_them() -> None:
+    """BibTeX ``R. {S. de Souza}`` (a real JOSS bibliography): APA prints "S. de Souza",
+    the finder reads "de Souza", and the two are the same person."""
+    souza = source("souza2022", ["S. de Souza", "Quanfeng", "Shen", "Peng", "Mu"], 2022)
+    found = find_citations("(S. de Souza, Quanfeng, Shen, Peng, & Mu, 2022)")
+    (match,) = resolve(found, [souza])
+    assert (match.grade, match.key, match.name_differs) == (Grade.EXACT, "souza2022", False)
+
+
 def test_two_defects_or_far_year_do_not_resolve() -> None:
     assert grades("(Chang, 2015)")[0][0] == "none"
     assert grades("(Chunk, 2019)")[0][0] == "none"
