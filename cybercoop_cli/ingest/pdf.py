@@ -398,6 +398,26 @@ def _build(kept: list[PdfLine], path: str, *, markers: bool) -> tuple[Manuscript
     return _finish(path, "pdf", source, clean, offsets, (), pages=pages), marked
 
 
+def _hanging_across(lines: list[PdfLine], first: int, index: int, em: float) -> bool:
+    """Whether ``lines[index]``, the first line of a page, opens an entry of a list set
+    with a hanging indent: the entry before it (on the page before) is indented after its
+    first line, and so is the line after this one. The pages' left edges may differ, so
+    each line is compared only with lines on its own page."""
+    before = lines[index - 1]
+    if index - 1 == first or lines[first].page != before.page:
+        return False
+    if not before.x0 > lines[first].x0 + 0.8 * em:
+        return False
+    line = lines[index]
+    after = lines[index + 1] if index + 1 < len(lines) else None
+    return (
+        after is not None
+        and after.page == line.page
+        and after.baseline < line.baseline
+        and after.x0 > line.x0 + 0.8 * em
+    )
+
+
 def _paragraph_breaks(lines: list[PdfLine]) -> set[int]:
     """Indexes of lines that start a new paragraph."""
     gaps: list[float] = []
@@ -425,6 +445,8 @@ def _paragraph_breaks(lines: list[PdfLine]) -> set[int]:
             new = True
         if _NUMBERED_ENTRY.match(line.text) and line.x0 <= before.x0 + 0.3 * em:
             new = new or bool(_NUMBERED_ENTRY.match(lines[first].text))  # "[12] ..." lists
+        if not same_page and _hanging_across(lines, first, index, em):
+            new = True
         if same_page and step > 0 and index - 1 != first:
             if line.x0 < before.x0 - 0.8 * em:  # hanging indent: an entry's first line
                 new = True

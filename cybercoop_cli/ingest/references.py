@@ -457,6 +457,11 @@ def _split_authors(head: str) -> list[Person]:
         p.strip().rstrip(".").strip() if _is_word_part(p) else p.strip() for p in head.split(",")
     ]
     parts = [p for p in parts if p and p.lower() not in {"and", "et al", "al"}]
+    if _surname_initials_pairs(parts):
+        # "S. de Souza, R., Quanfeng, X.": every other part is initials, so the first
+        # is a surname even though it opens with an initial (APA cites it "S. de Souza").
+        pairs = [parts[i : i + 2] for i in range(0, len(parts), 2)]
+        return [p for p in (_person_from_group(g) for g in pairs) if p is not None]
     groups: list[list[str]] = []
     for part in parts:
         if len(groups) == 1 and len(groups[0]) == 1 and _given_names(groups[0][0], part):
@@ -468,6 +473,16 @@ def _split_authors(head: str) -> list[Person]:
         else:
             groups.append([part])
     return [p for p in (_person_from_group(g) for g in groups) if p is not None]
+
+
+def _surname_initials_pairs(parts: list[str]) -> bool:
+    """Whether ``parts`` are "Surname, Initials" pairs from start to end, two or more."""
+    if len(parts) < 4 or len(parts) % 2:
+        return False  # an odd part out is a title or "eds" after the names
+    names, initials = parts[0::2], parts[1::2]
+    return all(_INITIALS_ONLY.fullmatch(p) and "." in p for p in initials) and not any(
+        _INITIALS_ONLY.fullmatch(p) or re.search(r"[\d(\"“‘]", p) for p in names
+    )
 
 
 def _given_names(surname: str, part: str) -> bool:

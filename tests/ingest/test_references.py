@@ -93,6 +93,25 @@ def test_a_wrapped_line_shaped_like_a_name_does_not_start_an_undated_entry() -> 
     assert entries[0].endswith("66:12-21") and "(2014)" in entries[1]
 
 
+def test_surname_initials_pairs_keep_a_surname_that_opens_with_an_initial() -> None:
+    """APA "S. de Souza, R., Quanfeng, X., ..." (a real JOSS reference list) is five
+    people, surname first, not one person written initials first (IEEE)."""
+    entry = parse_reference(
+        "S. de Souza, R., Quanfeng, X., Shen, S., Peng, C., & Mu, Z. (2022). Qrpca: A "
+        "package for fast principal component analysis. Astronomy and Computing, 41, 100633."
+    )
+    assert entry is not None
+    assert [(p.family, p.given) for p in entry.people] == [
+        ("S. de Souza", "R."),
+        ("Quanfeng", "X."),
+        ("Shen", "S."),
+        ("Peng", "C."),
+        ("Mu", "Z."),
+    ]
+    ieee = parse_reference('J. Smith, K. Jones, and L. Brown, "A title," IEEE Trans., 2019.')
+    assert ieee is not None and [p.family for p in ieee.people] == ["Smith", "Jones", "Brown"]
+
+
 def test_a_line_ending_in_a_particle_continues_the_name() -> None:
     listing = (
         "Neelarapu, R., Holzle, D. L., & Petukhov, P. A. (2011). Design, synthesis.\n"
