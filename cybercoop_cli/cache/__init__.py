@@ -18,7 +18,7 @@ One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each revie
 
 Safety: values are JSON (written and read with orjson, three times faster than the
 standard library's json here), read back field by field into the model's classes
-(:mod:`.codec`); nothing is unpickled or evaluated. Every row carries a seal (a digest of
+(:mod:`.codec`); nothing in it is evaluated or run. Every row carries a seal (a digest of
 its columns and of its value) that is checked when it is read: a damaged row is ignored,
 and written again from the input. A file the database cannot read at all is replaced. A
 cache folder or file that belongs to another user or that others may write is refused
@@ -641,26 +641,15 @@ def cache_info() -> CacheInfo:
     return CacheInfo(path.parent, path, True, size, max_bytes(), stamp[0] if stamp else "", reviews)
 
 
-#: Files that versions before 0.2 kept in the cache folder (pickles: never read now).
-_LEGACY_SUFFIXES = (".pickle", ".files", ".index", ".memo")
-
-
 def clear_cache() -> int:
-    """Remove the cache file (and older versions' files); return the bytes freed.
+    """Remove the cache file; return the bytes freed.
 
     Only cybercoop's own files go: the folder may be shared (``CYBERCOOP_CACHE_DIR``).
     """
     folder = cache_dir()
     if not folder.is_dir():
         return 0
-    paths = [folder / FILE_NAME] + [
-        folder / f"{FILE_NAME}-{end}" for end in ("journal", "wal", "shm")
-    ]
-    paths += [
-        path
-        for path in folder.glob("review-*")
-        if path.suffix in _LEGACY_SUFFIXES and path.is_file()
-    ]
+    paths = [folder / FILE_NAME, folder / f"{FILE_NAME}-journal"]
     freed = 0
     for path in paths:
         with contextlib.suppress(FileNotFoundError):

@@ -63,7 +63,6 @@ def test_info_and_clear(example_project: Path, cache: Path) -> None:
     assert info.returncode == 0
     assert f"file: {cache / 'cache.sqlite3'}" in info.stdout
     assert str(example_project / "cybercoop.yaml") in info.stdout and "reviews: 1" in info.stdout
-    (cache / "review-0123.pickle").write_bytes(b"left by an old version")
     (cache / "notes.txt").write_text("not ours")
     cleared = run("cache", "clear", cache=cache)
     assert cleared.returncode == 0 and "removed" in cleared.stdout
