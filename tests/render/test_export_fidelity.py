@@ -242,3 +242,12 @@ def test_latex_sets_fonts_for_chinese_cyrillic_and_symbols(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 0, done.stdout.decode(errors="replace")[-2000:]
+    # Compiled is not enough: a glyph the fonts lack is dropped with only a log line.
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(tmp_path / "doc.pdf")
+    text = "".join(pdf[index].get_textpage().get_text_range() for index in range(len(pdf)))
+    for written in ("网络犯罪的国际合作", "Киберпреступность", "⁵⁶"):
+        assert written in text
