@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cybercoop_cli.cli.common import (
+    NoCacheOption,
     ProjectOption,
     QuietOption,
     print_json,
@@ -63,6 +64,7 @@ def check(
     ] = FailOn.error,
     project: ProjectOption = None,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check a manuscript's citations and claims.
 
@@ -87,7 +89,7 @@ def check(
         from cybercoop_cli.cli.common import load
 
         try:
-            loaded = load(project, quiet)
+            loaded = load(project, quiet, no_cache)
         except ProjectNotFoundError:
             if project is not None:
                 raise

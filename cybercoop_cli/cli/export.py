@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load, progress, report_problems
+from cybercoop_cli.cli.common import (
+    NoCacheOption,
+    ProjectOption,
+    QuietOption,
+    load,
+    progress,
+    report_problems,
+)
 from cybercoop_cli.errors import UsageError
 from cybercoop_cli.render.formats import FORMAT_BY_SUFFIX, ExportFormat
 
@@ -91,6 +98,7 @@ def export(
     ] = False,
     project: ProjectOption = None,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Write the annotated bibliography: each source formatted by a CSL style (through
     pandoc's citeproc), in the style's order, followed by its note's annotation.
@@ -125,7 +133,7 @@ def export(
 
         raise OutputError(f"{output} exists; pass --force to replace it")
     chosen_parts = parse_parts(parts)
-    loaded = load(project, quiet)
+    loaded = load(project, quiet, no_cache)
     resolved = resolve_style(style or loaded.review.style or None)
     report = build_annotated(
         loaded,

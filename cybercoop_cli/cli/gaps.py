@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cybercoop_cli.cli.common import (
+    NoCacheOption,
     ProjectOption,
     QuietOption,
     load,
@@ -80,6 +81,7 @@ def gaps(
         ),
     ] = None,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Report where the evidence is thin, and what to do about each gap.
 
@@ -93,7 +95,7 @@ def gaps(
     """
     from cybercoop_cli.analysis.gaps import find_gaps
 
-    loaded = load(project, quiet)
+    loaded = load(project, quiet, no_cache)
     use = None
     if manuscript is not None:
         from cybercoop_cli.analysis.gaps import manuscript_use

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from cybercoop_cli.cli.common import ProjectOption, QuietOption, load
+from cybercoop_cli.cli.common import NoCacheOption, ProjectOption, QuietOption, load
 from cybercoop_cli.cli.completion import complete_facet, complete_key, complete_section
 
 note_app = typer.Typer(
@@ -72,6 +72,7 @@ def new(
     ] = False,
     project: ProjectOption = None,
     quiet: QuietOption = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Write notes/KEY.md: front matter filled from the source (key, title; authors and year
     in a comment), empty annotation parts, and the review's section and facet ids listed as
@@ -80,7 +81,7 @@ def new(
     from cybercoop_cli.model import Stance
     from cybercoop_cli.workflow.newnote import create_note
 
-    loaded = load(project, quiet)
+    loaded = load(project, quiet, no_cache)
     path = create_note(
         loaded,
         key,

@@ -125,3 +125,31 @@ def test_a_cache_owned_by_another_user_is_refused(example_project: Path, cache: 
     assert "belongs to another user" in refused.stderr
     quiet = run("review", "-p", str(example_project), "-f", "json", "-q", cache=cache)
     assert quiet.stdout == good and quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["review", "-f", "json"],
+        ["gaps", "-f", "json"],
+        ["check", "-f", "json"],
+        ["export", "-o", "{out}", "--force"],
+    ],
+)
+def test_no_cache_after_the_command_as_before_it(
+    example_project: Path, cache: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """``--no-cache`` is accepted by every command that loads a review, in either place."""
+    out = tmp_path / "out.md"
+    args = [part.replace("{out}", str(out)) for part in command]
+
+    def output(result: subprocess.CompletedProcess[str]) -> str:
+        assert result.returncode in (0, 1), result.stderr
+        return result.stdout + (out.read_text(encoding="utf-8") if out.exists() else "")
+
+    after = output(run(*args, "-p", str(example_project), "--no-cache", cache=cache))
+    assert after.strip() and not (cache / "cache.sqlite3").exists()
+    before = output(run("--no-cache", *args, "-p", str(example_project), cache=cache))
+    assert before == after and not (cache / "cache.sqlite3").exists()
+    used = output(run(*args, "-p", str(example_project), cache=cache))
+    assert used == after and (cache / "cache.sqlite3").exists()
