@@ -205,11 +205,10 @@ def _scalar(tag: str, value: str) -> Any:
 # --------------------------------------------------------------------------- plain scalars
 
 # Characters libyaml refuses or treats specially (tabs, C0/C1 controls, NEL, the Unicode
-# line and paragraph separators, a BOM, non-characters): the notes' common-shape reader
-# leaves text with any of them to load_yaml.
-_UNUSUAL = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# line and paragraph separators, surrogates, a BOM, non-characters): the notes'
+# common-shape reader leaves text with any of them to load_yaml. Listed, not written as
+# the complement of what is allowed: that class took 17 ms to compile, on every start.
+_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 _resolvers: dict[str, tuple[tuple[str, Any], ...]] = {}
 

@@ -100,3 +100,22 @@ def test_an_unexplained_yaml_error_keeps_libyaml_words() -> None:
     assert explain_yaml_error("found undefined alias", "x: *a") == (
         "YAML syntax error: found undefined alias"
     )
+
+
+def test_unusual_characters_are_exactly_those_outside_what_libyaml_reads_plainly() -> None:
+    """Every code point: the listed class equals the complement of YAML's printable set
+    (newline, 0x20-0x7E, 0xA0-0xD7FF less the line and paragraph separators,
+    0xE000-0xFFFD less the BOM, 0x10000 and up)."""
+    from cybercoop_cli.ingest.yamlnodes import has_unusual
+
+    def printable(code: int) -> bool:
+        return (
+            code == 0x0A
+            or 0x20 <= code <= 0x7E
+            or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))
+            or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
+            or code >= 0x10000
+        )
+
+    wrong = [code for code in range(0x110000) if has_unusual(chr(code)) == printable(code)]
+    assert wrong == []
