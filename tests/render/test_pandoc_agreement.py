@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from bench.known_differences import load
 from cybercoop_cli.ingest.bibtex import read_bibliography
 from cybercoop_cli.render.bibliography import (
     _find_refs,
@@ -61,21 +61,15 @@ def our_reading(path: Path, style: str) -> dict[str, Any]:
     return {r.key: list(r.blocks) for r in render_references(items, resolve_style(style))}
 
 
-def known(file: str, style: str) -> dict[str, str]:
-    data = yaml.safe_load(KNOWN.read_text(encoding="utf-8"))
-    out = {}
-    for item in data["differences"]:
-        assert item.get("reason"), f"known difference {item} has no reason"
-        if item["file"] == file and (style in item["styles"] or "all" in item["styles"]):
-            out[item["key"]] = item["reason"]
-    return out
+def known(file: str, style: str, keys: list[str]) -> dict[str, str]:
+    return load(KNOWN).listed(file, style, keys)
 
 
 def compare(path: Path, name: str, style: str) -> None:
     theirs = pandoc_reading(path, style)
     ours = our_reading(path, style)
     assert sorted(ours) == sorted(theirs), "both readings must give the same entries"
-    expected = known(name, style)
+    expected = known(name, style, sorted(theirs))
     differing = {k for k in theirs if json.dumps(ours[k]) != json.dumps(theirs[k])}
     unexpected = differing - set(expected)
     assert not unexpected, (
