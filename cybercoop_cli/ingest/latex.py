@@ -165,6 +165,11 @@ _ESCAPED = {
     "{": "\ue000",
     "}": "\ue001",
     " ": " ",
+    # spacing commands: a thin (\,), medium (\:) or thick (\;) space; \! takes space away
+    ",": " ",
+    ":": " ",
+    ";": " ",
+    "!": "",
 }
 _DASHES = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"}
 
@@ -174,7 +179,7 @@ _TOKEN = re.compile(
                                |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     | \\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<lacc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
                                |\s+(?P<lacc_bare>[A-Za-z]))
-    | \\(?P<esc>[&%$\#_{}\ ])
+    | \\(?P<esc>[&%$\#_{}\ ,:;!])
     | \\(?P<cmd>[A-Za-z]+)\*?\s*(?P<arg>\{(?P<inner>[^{}]*)\})?
     | (?P<dash>---|--|``|''|~)
     | (?P<brace>[{}])
