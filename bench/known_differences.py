@@ -106,6 +106,15 @@ class KnownDifferences:
                 return item.reason
         return None
 
+    def listed(self, file: str, style: str, keys: Iterable[str]) -> dict[str, str]:
+        """Of ``keys``, those an item lists for ``file`` in ``style``, with their reasons."""
+        out: dict[str, str] = {}
+        for key in keys:
+            reason = self.reason(file, key, style)
+            if reason is not None:
+                out[key] = reason
+        return out
+
     def rule(
         self,
         file: str,
