@@ -1118,6 +1118,7 @@ _decode_once = latex_to_unicode.__wrapped__
 _SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+)")
 
 
+_TILDE_ACCENT = re.compile(r"\\~\s*(\{[^{}]*\}|[A-Za-z])")
 _NAME_KEYS = frozenset({"family", "given", "prefix", "suffix"})
 _EXTENDED_PART = re.compile(r"\s*([A-Za-z][A-Za-z-]*)\s*=\s*(.*)", re.DOTALL)
 
@@ -1171,6 +1172,9 @@ def _person(name: str) -> Person:
         return Person(literal=latex_to_unicode(stripped[1:-1]))
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+    if "\\~" in stripped:
+        # Ne\~{s}et\~{r}il: the tilde accent, not a tie (a space) between name words
+        stripped = _TILDE_ACCENT.sub(r"{\\~\1}", stripped)
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:  # bibtexparser raises InvalidNameError and others on odd names

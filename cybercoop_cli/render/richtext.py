@@ -182,6 +182,9 @@ class _Reader:
             elif char == "~":
                 self.pos += 1
                 pieces.append("\u00a0")
+            elif text.startswith("''", self.pos):
+                self.pos += 2
+                pieces.append("”")  # LaTeX's closing double quote, as a ligature
             elif char == "'":
                 self.pos += 1
                 pieces.append("’")

@@ -227,3 +227,9 @@ def test_thin_space_between_initials() -> None:
     assert parse_names("Lovecraft, Bill H.{\\,}P.")[0] == (
         Person(family="Lovecraft", given="Bill H. P."),
     )
+
+
+def test_tilde_accent_in_a_name_is_no_tie() -> None:
+    people, _ = parse_names("Jaroslav Ne\\~{s}et\\~{r}il and Xuding Zhu")
+    assert [p.family for p in people] == ["Nes\u0303etr\u0303il", "Zhu"]
+    assert people[0].given == "Jaroslav"

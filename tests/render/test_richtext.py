@@ -72,6 +72,10 @@ def test_control_word_swallows_following_space() -> None:
         # spacing primitives take their dimension; \char prints the character
         ("a\\kern-.1em b \\hskip 2em plus 1fil c", "a b c"),
         ("\\char'134 and \\char92", "\\ and \\"),
+        # two apostrophes are LaTeX's closing double quote
+        ("the ''lion and man'' problem", "the ”lion and man” problem"),
+        # AAS journal macros (ADS exports) are the journals' abbreviations
+        ("\\apj, \\mnras", "ApJ, MNRAS"),
     ],
 )
 def test_commands_print_what_latex_prints(raw: str, expected: str) -> None:
