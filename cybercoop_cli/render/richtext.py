@@ -467,11 +467,9 @@ def _is_capitalised(chunk: str) -> bool:
 
 
 def _same_type(a: str, b: str) -> bool:
-    return (
-        (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
-        or (not a.isascii() and a.isalnum() and not b.isascii() and b.isalnum())
-        or (a.isspace() and b.isspace())
-    )
+    # pandoc 3.9 keeps a word whole whatever its script: "DÜSSELDORF" is one all-caps
+    # chunk (kept), not "D", "Ü", "SSELDORF" (which would print "düSSELDORF").
+    return (a.isalnum() and b.isalnum()) or (a.isspace() and b.isspace())
 
 
 def _split_up(text: str) -> list[str]:
@@ -511,8 +509,10 @@ class _CaseTransform:
                 self.state = _START_SENTENCE
             elif _is_word_break(last):
                 self.state = _AFTER_WORD_END
-            else:
+            elif state not in (_START, _START_SENTENCE):
                 self.state = _AFTER_OTHER
+            # other punctuation at a sentence's start keeps it there, as in pandoc 3.9:
+            # "[A dictionary of] ...", "Schreiben: (Nicht nur) ...", "“Session” based"
         return self.change(state, text) if all(c.isalnum() for c in text) else text
 
     def top(self, nodes: list[Inline]) -> list[Inline]:

@@ -36,6 +36,13 @@ def title(raw: str) -> str:
         ),
         ("Über Älter Ökonomie", "Über älter ökonomie"),
         ("Aristotle's \\mkbibquote{De Motu Animalium}", "Aristotle’s “De Motu Animalium”"),
+        # punctuation at a sentence's start keeps the next word at the start
+        ("[A Dictionary of] Modern Usage", "[A dictionary of] modern usage"),
+        ("Schreiben: (Nicht Nur) Für Alle", "Schreiben: (Nicht nur) für alle"),
+        ("The (Big) Deal", "The (big) deal"),
+        # a word is one chunk whatever its script: all capitals stay
+        ("LES SPECTRES \\'ELECTRO-OPTIQUES", "LES SPECTRES ÉLECTRO-OPTIQUES"),
+        ("A DÜSSELDORF Düsseldorf", "A DÜSSELDORF düsseldorf"),
     ],
 )
 def test_sentence_case_matches_pandoc(raw: str, expected: str) -> None:
