@@ -13,7 +13,7 @@ A cause that many entries share is one ``rules`` item instead of thousands of ke
       - name: a short name (the bench counts differences per rule)
         files: [all]        # or corpus paths, fnmatch patterns allowed
         styles: [all]
-        source: {"*": 'regex'}   # the entry's raw fields (or a named field) match
+        source: {"*": 'regex'}   # any raw field matches ("author|editor": one of those)
         text: [['regex', 'replacement'], ...]  # optional: applied to cybercoop's text,
                                                # it must then read exactly as pandoc's
         reason: why cybercoop is right
@@ -78,7 +78,11 @@ class Rule:
                 return False
             lowered = {k.lower(): v for k, v in fields.items()}
             for name, pattern in self.source:
-                values = lowered.values() if name == "*" else [lowered.get(name, "")]
+                values = (
+                    list(lowered.values())
+                    if name == "*"
+                    else [lowered.get(n, "") for n in name.split("|")]
+                )
                 if not any(pattern.search(v) for v in values):
                     return False
         if self.text:

@@ -1115,7 +1115,8 @@ _parse_names = lru_cache(maxsize=4096)(parse_names)
 _decode_once = latex_to_unicode.__wrapped__
 
 
-_SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+)")
+# (no ~ either: a tie is a space, G.~W. is "G. W.", which the full reading decodes)
+_SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\~\s]*(?: [A-Z][^,{}\\~\s]*)*), ([^,{}\\~]+)")
 
 
 _TILDE_ACCENT = re.compile(r"\\~\s*(\{[^{}]*\}|[A-Za-z])")

@@ -40,6 +40,7 @@ _SWITCHES.update({"bfseries": "Strong", "sc": "SmallCaps", "scshape": "SmallCaps
 _CODE_SWITCHES = frozenset({"tt", "ttfamily"})
 _PLAIN_SWITCHES = frozenset(
     {"sf", "sffamily", "rm", "rmfamily", "upshape", "mdseries", "normalfont", "tt", "ttfamily"}
+    | {"cal", "frak", "Bbb"}
 )
 # Spacing commands: \, is a thin space (pandoc reads U+2006), \; and \: wider ones, \!
 # a negative thin space (nothing).

@@ -233,3 +233,8 @@ def test_tilde_accent_in_a_name_is_no_tie() -> None:
     people, _ = parse_names("Jaroslav Ne\\~{s}et\\~{r}il and Xuding Zhu")
     assert [p.family for p in people] == ["Nes\u0303etr\u0303il", "Zhu"]
     assert people[0].given == "Jaroslav"
+
+
+def test_tie_between_initials_is_a_space() -> None:
+    people, _ = parse_names("Castellan, G.~W. and Moore, W.~J.")
+    assert [p.given for p in people] == ["G. W.", "W. J."]

@@ -66,6 +66,7 @@ def test_control_word_swallows_following_space() -> None:
         ("unit {\\tt SYSDEP}", "unit SYSDEP"),
         ("{\\sf Sans} and {\\rm Roman}", "Sans and Roman"),
         ("\\ttfamily code", "code"),
+        ("in {{\\cal NC}}", "in NC"),
         # spacing commands are spaces, not punctuation
         ("O(1\\,1\\,1)", "O(1\u20061\u20061)"),
         ("a\\;b\\!c", "a\u2005bc"),
