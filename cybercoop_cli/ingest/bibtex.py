@@ -1163,7 +1163,7 @@ def _person(name: str) -> Person:
             particle=latex_to_unicode(extended.get("prefix", "")),
             suffix=latex_to_unicode(extended.get("suffix", "")),
         )
-    simple = _SIMPLE_NAME.fullmatch(stripped)
+    simple = _SIMPLE_NAME.fullmatch(stripped) if "--" not in stripped else None
     if simple:
         # "Family, Given" with capitalised family words: no particle, no suffix, no LaTeX;
         # exactly what the full BibTeX name grammar would give, without running it.

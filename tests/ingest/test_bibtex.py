@@ -238,3 +238,8 @@ def test_tilde_accent_in_a_name_is_no_tie() -> None:
 def test_tie_between_initials_is_a_space() -> None:
     people, _ = parse_names("Castellan, G.~W. and Moore, W.~J.")
     assert [p.given for p in people] == ["G. W.", "W. J."]
+
+
+def test_dashes_in_a_given_name_are_decoded() -> None:
+    people, _ = parse_names("Wu, Yi--Ching (Jean)")
+    assert people[0].given == "Yi–Ching (Jean)"
