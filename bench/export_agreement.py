@@ -203,6 +203,47 @@ def compare_file(
     return result
 
 
+def recheck(path: Path, corpus: Path, known: KnownDifferences) -> int:
+    """Apply the known-differences file, as it is now, to the unlisted differences an
+    earlier ``--json`` run wrote (for triage: no formatting is redone)."""
+    data = json.loads(path.read_text("utf-8"))
+    fields: dict[str, dict[str, Any]] = {}
+    moved: Counter[str] = Counter()
+    by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    left: list[dict[str, str]] = []
+    for diff in data["differences"]:
+        name, short = diff["file"], diff["style"]
+        if name not in fields:
+            sources = read_bibliography([corpus / name]).sources
+            fields[name] = {}
+            for source in sources:
+                fields[name].setdefault(source.key, source.fields)
+        style = STYLES.get(short, short)
+        entry = fields[name].get(diff["key"], {})
+        rule = known.rule(name, style, entry, diff["cybercoop"], diff["pandoc"])
+        if known.reason(name, diff["key"], style) is not None or rule is not None:
+            moved[short] += 1
+            by_rule[short][rule.name if rule else "item"] += 1
+        else:
+            left.append(diff)
+    for short, figure in data["figures"].items():
+        listed = figure["listed"] + moved[short]
+        apart = (
+            100.0 * (figure["agree"] + listed) / figure["compared"] if figure["compared"] else 100
+        )
+        print(
+            f"{short:10} {figure['agree']:6d} / {figure['compared']:6d} agree"
+            f" ({figure['percent']:.2f}%); {listed} listed differences,"
+            f" {figure['unlisted'] - moved[short]} unlisted: {apart:.2f}% apart from listed"
+            f"  [{moved[short]} newly listed: {dict(by_rule[short].most_common())}]"
+        )
+    data["differences"] = left
+    path.with_suffix(".recheck.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1), "utf-8"
+    )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -216,9 +257,16 @@ def main() -> int:
     parser.add_argument(
         "--workers", type=int, default=1, help="files compared at once (and pandoc processes)"
     )
+    parser.add_argument(
+        "--recheck",
+        type=Path,
+        help="re-apply the known-differences file to an earlier --json run's differences",
+    )
     args = parser.parse_args()
     styles = args.styles.split(",")
     known = load()
+    if args.recheck:
+        return recheck(args.recheck, args.corpus, known)
     files = [
         f
         for f in corpus_files(args.corpus)

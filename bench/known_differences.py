@@ -16,6 +16,10 @@ A cause that many entries share is one ``rules`` item instead of thousands of ke
         source: {"*": 'regex'}   # any raw field matches ("author|editor": one of those)
         text: [['regex', 'replacement'], ...]  # optional: applied to cybercoop's text,
                                                # it must then read exactly as pandoc's
+        both: [['regex', 'replacement'], ...]  # optional: applied to both texts, which
+                                               # must then be the same
+        deletions: true     # optional: pandoc's text must be cybercoop's with characters
+                            # left out (for a reader that drops what it does not know)
         reason: why cybercoop is right
 
 A rule with ``text`` covers a difference only when the rewrite explains all of it; a rule
@@ -60,6 +64,8 @@ class Rule:
     source: tuple[tuple[str, re.Pattern[str]], ...]  # (field or "*", pattern)
     text: tuple[tuple[re.Pattern[str], str], ...]
     reason: str
+    both: tuple[tuple[re.Pattern[str], str], ...] = ()
+    deletions: bool = False
 
     def covers(
         self,
@@ -85,13 +91,23 @@ class Rule:
                 )
                 if not any(pattern.search(v) for v in values):
                     return False
-        if self.text:
+        if self.deletions and not _left_out(ours or "", pandoc or ""):
+            return False
+        if self.text or self.both:
             if ours is None or pandoc is None:
                 return False
             for pattern, replacement in self.text:
                 ours = pattern.sub(replacement, ours)
+            for pattern, replacement in self.both:
+                ours, pandoc = pattern.sub(replacement, ours), pattern.sub(replacement, pandoc)
             return " ".join(ours.split()) == " ".join(pandoc.split())
         return True
+
+
+def _left_out(ours: str, pandoc: str) -> bool:
+    """Whether ``pandoc`` is ``ours`` with characters left out (spaces ignored)."""
+    rest = iter("".join(ours.split()))
+    return all(char in rest for char in "".join(pandoc.split()))
 
 
 class KnownDifferences:
@@ -165,8 +181,9 @@ def load(path: Path = KNOWN) -> KnownDifferences:
             (str(k).lower(), re.compile(str(v))) for k, v in (raw.get("source") or {}).items()
         )
         text = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("text") or [])
-        if not source and not text:
-            raise ValueError(f"rule {raw['name']} has neither source nor text")
+        both = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("both") or [])
+        if not source and not text and not both:
+            raise ValueError(f"rule {raw['name']} has neither source nor text nor both")
         rules.append(
             Rule(
                 str(raw["name"]),
@@ -175,6 +192,8 @@ def load(path: Path = KNOWN) -> KnownDifferences:
                 source,
                 text,
                 reason,
+                both,
+                bool(raw.get("deletions", False)),
             )
         )
     return KnownDifferences(items, rules)
