@@ -1099,6 +1099,10 @@ def parse_names(raw: str) -> tuple[tuple[Person, ...], bool]:
     if not spaced:
         return (), False
     names = _split_names(spaced, _AND_SPACED, _AND_SPACED_OR_BRACE)
+    if "=" in spaced:
+        # biblatex's extended name format: a "name" of options only (useprefix=false)
+        # sets options, it is nobody (as biber and pandoc read it)
+        names = [n for n in names if (_extended_parts(n) or {"family": ""}).keys() & _NAME_KEYS]
     if "others" not in spaced.lower():  # lower() maps each character on its own here
         return tuple(map(_person, names)), False
     people = tuple([_person(name) for name in names if name.strip().lower() != "others"])
@@ -1111,13 +1115,55 @@ _parse_names = lru_cache(maxsize=4096)(parse_names)
 _decode_once = latex_to_unicode.__wrapped__
 
 
-_SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\\s]*(?: [A-Z][^,{}\\\s]*)*), ([^,{}\\]+)")
+# (no ~ either: a tie is a space, G.~W. is "G. W.", which the full reading decodes)
+_SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\~\s]*(?: [A-Z][^,{}\\~\s]*)*), ([^,{}\\~]+)")
+
+
+_TILDE_ACCENT = re.compile(r"\\~\s*(\{[^{}]*\}|[A-Za-z])")
+_NAME_KEYS = frozenset({"family", "given", "prefix", "suffix"})
+_EXTENDED_PART = re.compile(r"\s*([A-Za-z][A-Za-z-]*)\s*=\s*(.*)", re.DOTALL)
+
+
+def _extended_parts(name: str) -> dict[str, str] | None:
+    """biblatex's extended name format, ``family=Brown, prefix=de, given=Brian``: the
+    parts by name (lowercase), or None when the name is not written that way."""
+    pieces: list[str] = []
+    depth = start = 0
+    for index, char in enumerate(name):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            pieces.append(name[start:index])
+            start = index + 1
+    pieces.append(name[start:])
+    parts: dict[str, str] = {}
+    for piece in pieces:
+        match = _EXTENDED_PART.fullmatch(piece)
+        if not match:
+            return None
+        value = match.group(2).strip()
+        quoted = len(value) >= 2 and value[0] == '"' and value[-1] == '"'
+        braced = value.startswith("{") and _matching_brace(value, 0) == len(value) - 1
+        if quoted or braced:
+            value = value[1:-1]
+        parts[match.group(1).lower()] = value
+    return parts
 
 
 @lru_cache(maxsize=32768)
 def _person(name: str) -> Person:
     stripped = name.strip()
-    simple = _SIMPLE_NAME.fullmatch(stripped)
+    extended = _extended_parts(stripped) if "=" in stripped else None
+    if extended is not None and extended.keys() & _NAME_KEYS:
+        return Person(
+            family=latex_to_unicode(extended.get("family", "")),
+            given=latex_to_unicode(extended.get("given", "")),
+            particle=latex_to_unicode(extended.get("prefix", "")),
+            suffix=latex_to_unicode(extended.get("suffix", "")),
+        )
+    simple = _SIMPLE_NAME.fullmatch(stripped) if "--" not in stripped else None
     if simple:
         # "Family, Given" with capitalised family words: no particle, no suffix, no LaTeX;
         # exactly what the full BibTeX name grammar would give, without running it.
@@ -1127,6 +1173,9 @@ def _person(name: str) -> Person:
         return Person(literal=latex_to_unicode(stripped[1:-1]))
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+    if "\\~" in stripped:
+        # Ne\~{s}et\~{r}il: the tilde accent, not a tie (a space) between name words
+        stripped = _TILDE_ACCENT.sub(r"{\\~\1}", stripped)
     try:
         parts = parse_single_name_into_parts(stripped, strict=False)
     except Exception:  # bibtexparser raises InvalidNameError and others on odd names

@@ -406,6 +406,8 @@ def _date(value: Any) -> str:
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         # A range's end is kept: biblatex writes it after a slash (2001-05/2001-07).
         dates = [_date_part(p) for p in parts[:2] if isinstance(p, list) and p]
+        if len(dates) == 2 and dates[1] == "0000":
+            dates[1] = ".."  # [[1998], [0]]: open at the end, biblatex's 1998/..
         dates = [d for d in dates if d]
         if dates:
             return "/".join(dict.fromkeys(dates))
@@ -425,7 +427,8 @@ def _date_part(parts: list[Any]) -> str:
         return ""
     if not numbers:
         return ""
-    return "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
+    year = f"{numbers[0]:05d}" if numbers[0] < 0 else f"{numbers[0]:04d}"  # -0379: 380 BC
+    return "-".join([year, *(f"{n:02d}" for n in numbers[1:])])
 
 
 def _names(

@@ -64,6 +64,26 @@ _LETTERS = {
     "SS": "SS",
 }
 
+# The journal macros of AAS and ADS exports (\\apj, \\mnras): the journals' abbreviations.
+_JOURNALS = {
+    "aj": "AJ",
+    "araa": "ARA&A",
+    "apj": "ApJ",
+    "apjl": "ApJL",
+    "apjs": "ApJS",
+    "aap": "A&A",
+    "aaps": "A&AS",
+    "mnras": "MNRAS",
+    "pasp": "PASP",
+    "pasj": "PASJ",
+    "nat": "Nature",
+    "icarus": "Icarus",
+    "solphys": "Sol. Phys.",
+    "ssr": "Space Sci. Rev.",
+    "physrep": "Phys. Rep.",
+    "prd": "Phys. Rev. D",
+    "prl": "Phys. Rev. Lett.",
+}
 _SYMBOLS = {
     "textendash": "–",
     "textemdash": "—",
@@ -165,6 +185,11 @@ _ESCAPED = {
     "{": "\ue000",
     "}": "\ue001",
     " ": " ",
+    # spacing commands: a thin (\,), medium (\:) or thick (\;) space; \! takes space away
+    ",": " ",
+    ":": " ",
+    ";": " ",
+    "!": "",
 }
 _DASHES = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"}
 
@@ -174,7 +199,7 @@ _TOKEN = re.compile(
                                |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     | \\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<lacc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
                                |\s+(?P<lacc_bare>[A-Za-z]))
-    | \\(?P<esc>[&%$\#_{}\ ])
+    | \\(?P<esc>[&%$\#_{}\ ,:;!])
     | \\(?P<cmd>[A-Za-z]+)\*?\s*(?P<arg>\{(?P<inner>[^{}]*)\})?
     | (?P<dash>---|--|``|''|~)
     | (?P<brace>[{}])
@@ -209,6 +234,8 @@ def _replace(match: re.Match[str]) -> str:
             return _LETTERS[command] + (groups["inner"] if arg is not None else "")
         if command in _SYMBOLS:
             return _SYMBOLS[command] + (groups["inner"] if arg is not None else "")
+        if command in _JOURNALS:
+            return _JOURNALS[command] + (groups["inner"] if arg is not None else "")
         if command in _KEEP_ARGUMENT:
             return groups["inner"] if arg is not None else ""
         if command == "mkbibquote" and arg is not None:

@@ -217,21 +217,35 @@ class CslDate:
     parts: tuple[tuple[int, ...], ...] = ()
     literal: str = ""
     circa: bool = False
+    open_end: bool = False  # ``1998/``, ``1998/..``: from 1998 on ("1998–")
 
     def edtf(self) -> str:
-        """The date as pandoc reads it from metadata (``2020-05``, ``1998/2000``)."""
+        """The date as pandoc reads it from metadata (``2020-05``, ``1998/2000``,
+        ``-0379-02`` for 380 BC, ``1998/`` from 1998 on)."""
         if self.literal:
             return self.literal
         text = "/".join(
-            "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(ps))
+            "-".join(
+                (f"{p:05d}" if p < 0 else f"{p:04d}") if i == 0 else f"{p:02d}"
+                for i, p in enumerate(ps)
+            )
             for ps in self.parts
         )
-        return text + ("~" if self.circa else "")
+        return text + ("/" if self.open_end else "") + ("~" if self.circa else "")
+
+    def to_meta(self) -> dict[str, Any]:
+        """The date as a pandoc metadata value: EDTF text, or a literal as ``{literal: ...}``
+        (pandoc reads a bare string as EDTF only and drops ``1985a``)."""
+        if self.literal:
+            return {"t": "MetaMap", "c": {"literal": _meta_string(self.literal)}}
+        return _meta_string(self.edtf())
 
     def to_json(self) -> dict[str, Any]:
         if self.literal:
             return {"literal": self.literal}
         data: dict[str, Any] = {"date-parts": [list(p) for p in self.parts]}
+        if self.open_end:
+            data["date-parts"].append([0])  # CSL-JSON's open end (citeproc: "1998–")
         if self.circa:
             data["circa"] = True
         return data
@@ -387,7 +401,7 @@ class CslItem:
                 ],
             }
         for key, date in self.dates.items():
-            entries[key] = _meta_string(date.edtf())
+            entries[key] = date.to_meta()
         return {"t": "MetaMap", "c": entries}
 
     def plain(self, variable: str) -> str:
@@ -560,7 +574,12 @@ def _date(fields: _Fields, prefix: str) -> CslDate | None:
     year_raw = fields.raw.get(f"{prefix}year")
     if year_raw is None or not year_raw.strip(" {}"):
         return None  # year = {} says nothing; CSL-JSON has no empty date
-    year = _int(stringify(latex_inlines(year_raw)).replace("–", "-").replace("—", "-"))
+    year_text = stringify(latex_inlines(year_raw)).replace("–", "-").replace("—", "-")
+    year = _int(year_text)
+    span = re.fullmatch(r"\s*(\d{1,4})\s*-\s*(\d{1,4})\s*", year_text)
+    if year is None and span:
+        # year = {1995--1996}: a range of years, as biber reads it ("1995–1996")
+        return CslDate(parts=((int(span.group(1)),), (int(span.group(2)),)))
     month = _month(fields.raw.get(f"{prefix}month"))
     day = _int(fields.raw.get(f"{prefix}day", ""))
     if year is None:
@@ -577,6 +596,12 @@ def _parse_edtf(raw: str) -> CslDate:
     pieces = raw.split("/")
     parts: list[tuple[int, ...]] = []
     circa = False
+    # 1998/ and 1998/..: open at the end; biblatex prints "1998–"
+    open_end = (
+        len(pieces) == 2
+        and pieces[0].strip() not in ("", "..")
+        and (pieces[1].strip() in ("", ".."))
+    )
     for piece in pieces:
         piece = piece.strip()
         if not piece or piece == "..":
@@ -589,7 +614,7 @@ def _parse_edtf(raw: str) -> CslDate:
         parts.append(numbers)
     if not parts:
         return CslDate(literal=raw)
-    return CslDate(parts=tuple(parts), circa=circa)
+    return CslDate(parts=tuple(parts), circa=circa, open_end=open_end)
 
 
 def _int(text: str | None) -> int | None:

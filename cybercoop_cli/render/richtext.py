@@ -35,6 +35,48 @@ _SYMBOL_COMMANDS = {"hyphen": "-", "textnumero": "№", "textsection": "§"}
 _QUOTE = frozenset({"mkbibquote", "enquote", "mkbibenquote"})
 _SWITCHES = {"em": "Emph", "it": "Emph", "itshape": "Emph", "sl": "Emph", "bf": "Strong"}
 _SWITCHES.update({"bfseries": "Strong", "sc": "SmallCaps", "scshape": "SmallCaps"})
+# Font switches that change no emphasis pandoc keeps: ``{\tt SYSDEP}`` is typewriter type
+# (code, as pandoc reads it), ``{\sf x}``, ``{\rm x}`` only change the family.
+_CODE_SWITCHES = frozenset({"tt", "ttfamily"})
+_PLAIN_SWITCHES = frozenset(
+    {"sf", "sffamily", "rm", "rmfamily", "upshape", "mdseries", "normalfont", "tt", "ttfamily"}
+    | {"cal", "frak", "Bbb"}
+)
+# Spacing commands: \, is a thin space (pandoc reads U+2006), \; and \: wider ones, \!
+# a negative thin space (nothing).
+_SPACING = {",": "\u2006", ";": "\u2005", ":": "\u2005", "!": ""}
+# Commands that print their own text: biblatex's page suffixes (\psq "f.", \psqq "ff.",
+# after a thin space), TUGboat's spaced em dash.
+_TEXT_COMMANDS = {"psq": "\u2006f.", "psqq": "\u2006ff.", "Dash": "\u2009—\u2009"}
+# \phantom{x} and friends take up x's room but print nothing.
+_PHANTOMS = frozenset({"phantom", "hphantom", "vphantom"})
+# Spacing primitives and their dimension (\kern1pt), and \char'134 (a character code).
+_SKIPS = frozenset({"kern", "mkern", "hskip", "vskip", "hspace", "vspace"})
+_UNIT = r"(?:pt|em|ex|mm|cm|in|bp|sp|mu|pc|dd|cc|fil+)"
+_DIMENSION = re.compile(
+    rf"\s*(?:\{{[^{{}}]*\}}|-?[\d.]+\s*{_UNIT}(?:\s*(?:plus|minus)\s*-?[\d.]+\s*{_UNIT})*)"
+)
+_CHAR_CODE = re.compile(r"\s*('[0-7]+|\"[0-9A-Fa-f]+|`\\?.|\d+)")
+# An accent on a character the decoder does not compose (\=2 in a Miller index, 11\=22):
+# the base character and the combining mark, as pandoc reads it.
+_COMBINING = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    '"': "\u0308",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+    "t": "\u0361",
+}
 
 
 def text_node(text: str) -> Inline:
@@ -141,6 +183,9 @@ class _Reader:
             elif char == "~":
                 self.pos += 1
                 pieces.append("\u00a0")
+            elif text.startswith("''", self.pos):
+                self.pos += 2
+                pieces.append("”")  # LaTeX's closing double quote, as a ligature
             elif char == "'":
                 self.pos += 1
                 pieces.append("’")
@@ -162,6 +207,12 @@ class _Reader:
             self.pos = match.end()
             inner = finish(self.read("}"))
             return span([{"t": _SWITCHES[match.group(1)], "c": inner}])
+        if match and match.group(1) in _PLAIN_SWITCHES:
+            self.pos = match.end()
+            inner = finish(self.read("}"))
+            if match.group(1) in _CODE_SWITCHES:
+                return span([{"t": "Code", "c": [["", [], []], stringify(inner)]}])
+            return span(inner)
         inner = finish(self.read("}"))
         if len(inner) == 1 and inner[0]["t"] == "Span" and inner[0]["c"][0] == ["", [], []]:
             return inner[0]  # {{Word}}: one protection, as pandoc reads it
@@ -215,7 +266,9 @@ class _Reader:
         if not char.isalpha():
             self.pos += 1
             if char in _ACCENT_SYMBOLS:
-                return [latex_to_unicode("\\" + char + self._raw_argument())]
+                return [_accent(char, self._raw_argument())]
+            if char in _SPACING:
+                return [_SPACING[char]]
             if char == "\\":
                 return [" "]
             return [_ESCAPES.get(char, char)]
@@ -231,7 +284,24 @@ class _Reader:
             self._skip_space()
             return [_SYMBOL_COMMANDS[name]]
         if len(name) == 1 and name in _ACCENT_LETTERS:
-            return [latex_to_unicode("\\" + name + "{" + self._raw_argument().strip(" {}") + "}")]
+            return [_accent(name, "{" + self._raw_argument().strip(" {}") + "}")]
+        if name in _TEXT_COMMANDS:
+            if self.text.startswith("{}", self.pos):
+                self.pos += 2
+            return [_TEXT_COMMANDS[name]]
+        if name in _PHANTOMS:
+            self._raw_argument()
+            return []
+        if name in _SKIPS:
+            # \kern1pt, \hskip 2em plus 1fil, \hspace{1em}: space, not text
+            match = _DIMENSION.match(text, self.pos)
+            self.pos = match.end() if match else self.pos
+            return []
+        if name == "char":
+            match = _CHAR_CODE.match(text, self.pos)
+            if match:
+                self.pos = match.end()
+                return [_char(match.group(1))]
         if name in _EMPH:
             return [{"t": "Emph", "c": self._argument()}]
         if name in _STRONG:
@@ -256,7 +326,8 @@ class _Reader:
         if name == "texttt":
             code = stringify(self._argument())
             return [{"t": "Code", "c": [["", [], []], code]}]
-        if name in _SWITCHES:
+        if name in _SWITCHES or name in _PLAIN_SWITCHES:
+            self._skip_space()
             return []  # a switch outside a group: nothing to wrap
         if name in ("mkbibparens",):
             return ["(", *self._argument(), ")"]
@@ -295,6 +366,29 @@ class _Reader:
         formula = self.text[self.pos + 1 : end]
         self.pos = end + 1
         return {"t": "Math", "c": [{"t": "InlineMath"}, formula]}
+
+
+def _char(code: str) -> str:
+    """TeX's character code: ``'134`` octal, ``"5C`` hexadecimal, `` `\\x`` the character."""
+    if code.startswith("'"):
+        return chr(int(code[1:], 8))
+    if code.startswith('"'):
+        return chr(int(code[1:], 16))
+    if code.startswith("`"):
+        return code[-1]
+    return chr(int(code))
+
+
+def _accent(accent: str, argument: str) -> str:
+    """``\\=`` + ``{o}`` -> ``ō``; on a base the decoder cannot compose (a digit, a
+    dotless i), the base followed by the combining mark."""
+    decoded = latex_to_unicode("\\" + accent + argument)
+    if "\\" not in decoded:
+        return decoded
+    base = latex_to_unicode(argument.strip().strip("{}").strip())
+    if not base or "\\" in base:
+        return decoded
+    return unicodedata.normalize("NFC", base[0] + _COMBINING[accent] + base[1:])
 
 
 def _takes_argument(name: str) -> bool:
@@ -374,11 +468,9 @@ def _is_capitalised(chunk: str) -> bool:
 
 
 def _same_type(a: str, b: str) -> bool:
-    return (
-        (a.isascii() and a.isalnum() and b.isascii() and b.isalnum())
-        or (not a.isascii() and a.isalnum() and not b.isascii() and b.isalnum())
-        or (a.isspace() and b.isspace())
-    )
+    # pandoc 3.9 keeps a word whole whatever its script: "DÜSSELDORF" is one all-caps
+    # chunk (kept), not "D", "Ü", "SSELDORF" (which would print "düSSELDORF").
+    return (a.isalnum() and b.isalnum()) or (a.isspace() and b.isspace())
 
 
 def _split_up(text: str) -> list[str]:
@@ -418,8 +510,10 @@ class _CaseTransform:
                 self.state = _START_SENTENCE
             elif _is_word_break(last):
                 self.state = _AFTER_WORD_END
-            else:
+            elif state not in (_START, _START_SENTENCE):
                 self.state = _AFTER_OTHER
+            # other punctuation at a sentence's start keeps it there, as in pandoc 3.9:
+            # "[A dictionary of] ...", "Schreiben: (Nicht nur) ...", "“Session” based"
         return self.change(state, text) if all(c.isalnum() for c in text) else text
 
     def top(self, nodes: list[Inline]) -> list[Inline]:

@@ -205,3 +205,41 @@ def test_lines_after_a_line_ending_in_a_backslash_are_the_files_lines(tmp_path: 
     bibliography = read_bibliography([path])
     assert [source.line for source in bibliography.sources] == [1, 7]
     assert [(p.code, p.line) for p in bibliography.problems] == [("bib-unknown-macro", 9)]
+
+
+def test_extended_name_format_and_option_only_names() -> None:
+    """biblatex's ``family=..., given=...`` names, as biber and pandoc read them; a name
+    of options only (``useprefix=false``) is nobody."""
+    people, _ = parse_names(
+        "sortingnamekeytemplatename=snks1 and Simon Smith and "
+        "family=Brown, prefix=de, given=Brian, sortingnamekeytemplatename=snks2"
+    )
+    assert people == (
+        Person(family="Smith", given="Simon"),
+        Person(family="Brown", given="Brian", particle="de"),
+    )
+    assert parse_names('family={Brown, Jr}, given="A. B."')[0] == (
+        Person(family="Brown, Jr", given="A. B."),
+    )
+
+
+def test_thin_space_between_initials() -> None:
+    assert parse_names("Lovecraft, Bill H.{\\,}P.")[0] == (
+        Person(family="Lovecraft", given="Bill H. P."),
+    )
+
+
+def test_tilde_accent_in_a_name_is_no_tie() -> None:
+    people, _ = parse_names("Jaroslav Ne\\~{s}et\\~{r}il and Xuding Zhu")
+    assert [p.family for p in people] == ["Nes\u0303etr\u0303il", "Zhu"]
+    assert people[0].given == "Jaroslav"
+
+
+def test_tie_between_initials_is_a_space() -> None:
+    people, _ = parse_names("Castellan, G.~W. and Moore, W.~J.")
+    assert [p.given for p in people] == ["G. W.", "W. J."]
+
+
+def test_dashes_in_a_given_name_are_decoded() -> None:
+    people, _ = parse_names("Wu, Yi--Ching (Jean)")
+    assert people[0].given == "Yi–Ching (Jean)"

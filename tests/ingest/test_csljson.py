@@ -206,3 +206,13 @@ def test_markup_translators_ranges_and_literal_publishers(tmp_path: Path) -> Non
     assert csl.plain("publisher") == "Taylor and Francis"
     assert csl.dates["issued"].parts == ((2001, 5), (2001, 7))
     assert csl.names["translator"] == ({"family": "Doe", "given": "Jan"},)
+
+
+def test_open_ranges_and_years_before_christ(tmp_path: Path) -> None:
+    items = [
+        {"id": "open", "type": "book", "title": "A", "issued": {"date-parts": [[1034], [0]]}},
+        {"id": "bc", "type": "book", "title": "B", "issued": {"date-parts": [[-379, 2]]}},
+    ]
+    sources = {s.key: s for s in read_csl_json(_write(tmp_path, items)).sources}
+    assert sources["open"].fields["date"] == "1034/.."  # open end, not year 0
+    assert sources["bc"].fields["date"] == "-0379-02"  # 380 BC, as EDTF writes it

@@ -103,3 +103,17 @@ def test_non_english_titles_keep_their_case_and_language() -> None:
     item = to_csl(source("book", title="Die Großen Werke", langid="german"))
     assert item.plain("title") == "Die Großen Werke"
     assert item.text["language"] == "de-DE"
+
+
+def test_dates_biber_reads_and_pandoc_formats() -> None:
+    """Dates pandoc's citeproc must see in a form it formats (not drop)."""
+    bc = to_csl(source("book", date="-0379-02")).dates["issued"]
+    assert bc.edtf() == "-0379-02"  # 380 BC; "-379-02" is no EDTF and pandoc drops it
+    open_end = to_csl(source("book", date="1034/..")).dates["issued"]
+    assert open_end.edtf() == "1034/"  # "1034–", as biblatex prints it
+    assert open_end.to_json() == {"date-parts": [[1034], [0]]}
+    assert to_csl(source("book", year="1995--1996")).dates["issued"] == CslDate(
+        parts=((1995,), (1996,))
+    )
+    # a literal goes to pandoc as {literal: ...}; a bare string is read as EDTF only
+    assert CslDate(literal="1985a").to_meta()["t"] == "MetaMap"

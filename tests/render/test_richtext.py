@@ -36,6 +36,13 @@ def title(raw: str) -> str:
         ),
         ("Über Älter Ökonomie", "Über älter ökonomie"),
         ("Aristotle's \\mkbibquote{De Motu Animalium}", "Aristotle’s “De Motu Animalium”"),
+        # punctuation at a sentence's start keeps the next word at the start
+        ("[A Dictionary of] Modern Usage", "[A dictionary of] modern usage"),
+        ("Schreiben: (Nicht Nur) Für Alle", "Schreiben: (Nicht nur) für alle"),
+        ("The (Big) Deal", "The (big) deal"),
+        # a word is one chunk whatever its script: all capitals stay
+        ("LES SPECTRES \\'ELECTRO-OPTIQUES", "LES SPECTRES ÉLECTRO-OPTIQUES"),
+        ("A DÜSSELDORF Düsseldorf", "A DÜSSELDORF düsseldorf"),
     ],
 )
 def test_sentence_case_matches_pandoc(raw: str, expected: str) -> None:
@@ -50,3 +57,34 @@ def test_special_characters_are_text_not_markup() -> None:
 
 def test_control_word_swallows_following_space() -> None:
     assert stringify(latex_inlines("methodology\\hyphen independent")) == "methodology-independent"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # font switches that are no emphasis: the text stays, the switch's name does not
+        ("unit {\\tt SYSDEP}", "unit SYSDEP"),
+        ("{\\sf Sans} and {\\rm Roman}", "Sans and Roman"),
+        ("\\ttfamily code", "code"),
+        ("in {{\\cal NC}}", "in NC"),
+        # spacing commands are spaces, not punctuation
+        ("O(1\\,1\\,1)", "O(1\u20061\u20061)"),
+        ("a\\;b\\!c", "a\u2005bc"),
+        # an accent on a digit (a Miller index) is the combining mark, as pandoc reads it
+        ("(11\\=22) GaN", "(112\u03042) GaN"),
+        # phantoms print nothing
+        ("Ga\\vphantom{X}N and \\phantom{y}z", "GaN and z"),
+        # biblatex's page suffixes print their text
+        ("579\\psqq", "579\u2006ff."),
+        ("12\\psq{}", "12\u2006f."),
+        # spacing primitives take their dimension; \char prints the character
+        ("a\\kern-.1em b \\hskip 2em plus 1fil c", "a b c"),
+        ("\\char'134 and \\char92", "\\ and \\"),
+        # two apostrophes are LaTeX's closing double quote
+        ("the ''lion and man'' problem", "the ”lion and man” problem"),
+        # AAS journal macros (ADS exports) are the journals' abbreviations
+        ("\\apj, \\mnras", "ApJ, MNRAS"),
+    ],
+)
+def test_commands_print_what_latex_prints(raw: str, expected: str) -> None:
+    assert stringify(latex_inlines(raw)) == expected

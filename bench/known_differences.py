@@ -1,0 +1,199 @@
+"""The deliberate differences from pandoc's own BibTeX reading, read from one file.
+
+tests/data/pandoc-known-differences.yaml lists them; tests/render/test_pandoc_agreement.py
+and bench/export_agreement.py both read it through :func:`load`. Each item names a
+``file`` (relative to the repository or to ../shared/corpus), the entries (``key: k``,
+``keys: [k1, k2, ...]`` or ``keys: all`` for every entry of a file), the ``styles``
+(CSL style names, or ``[all]``) and a ``reason``, which must say why cybercoop's
+reference is the right one there.
+
+A cause that many entries share is one ``rules`` item instead of thousands of keys:
+
+    rules:
+      - name: a short name (the bench counts differences per rule)
+        files: [all]        # or corpus paths, fnmatch patterns allowed
+        styles: [all]
+        source: {"*": 'regex'}   # any raw field matches ("author|editor": one of those)
+        text: [['regex', 'replacement'], ...]  # optional: applied to cybercoop's text,
+                                               # it must then read exactly as pandoc's
+        both: [['regex', 'replacement'], ...]  # optional: applied to both texts, which
+                                               # must then be the same
+        deletions: true     # optional: pandoc's text must be cybercoop's with characters
+                            # left out (for a reader that drops what it does not know)
+        reason: why cybercoop is right
+
+A rule with ``text`` covers a difference only when the rewrite explains all of it; a rule
+with only ``source`` covers any difference of an entry whose source has that construct
+(used where pandoc's reader loses text, so no rewrite of ours can predict what is left).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+KNOWN = REPO / "tests" / "data" / "pandoc-known-differences.yaml"
+
+
+@dataclass(frozen=True)
+class Difference:
+    file: str
+    keys: frozenset[str] | None  # None: every entry of the file
+    styles: frozenset[str]  # {"all"} for every style
+    reason: str
+
+    def covers(self, file: str, key: str, style: str) -> bool:
+        return (
+            self.file == file
+            and (self.keys is None or key in self.keys)
+            and ("all" in self.styles or style in self.styles)
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    files: tuple[str, ...]  # fnmatch patterns; ("all",) for every file
+    styles: frozenset[str]
+    source: tuple[tuple[str, re.Pattern[str]], ...]  # (field or "*", pattern)
+    text: tuple[tuple[re.Pattern[str], str], ...]
+    reason: str
+    both: tuple[tuple[re.Pattern[str], str], ...] = ()
+    deletions: bool = False
+
+    def covers(
+        self,
+        file: str,
+        style: str,
+        fields: Mapping[str, str] | None,
+        ours: str | None,
+        pandoc: str | None,
+    ) -> bool:
+        if "all" not in self.styles and style not in self.styles:
+            return False
+        if "all" not in self.files and not any(fnmatch.fnmatch(file, f) for f in self.files):
+            return False
+        if self.source:
+            if fields is None:
+                return False
+            lowered = {k.lower(): v for k, v in fields.items()}
+            for name, pattern in self.source:
+                values = (
+                    list(lowered.values())
+                    if name == "*"
+                    else [lowered.get(n, "") for n in name.split("|")]
+                )
+                if not any(pattern.search(v) for v in values):
+                    return False
+        if self.deletions and not _left_out(ours or "", pandoc or ""):
+            return False
+        if self.text or self.both:
+            if ours is None or pandoc is None:
+                return False
+            for pattern, replacement in self.text:
+                ours = pattern.sub(replacement, ours)
+            for pattern, replacement in self.both:
+                ours, pandoc = pattern.sub(replacement, ours), pattern.sub(replacement, pandoc)
+            return " ".join(ours.split()) == " ".join(pandoc.split())
+        return True
+
+
+def _left_out(ours: str, pandoc: str) -> bool:
+    """Whether ``pandoc`` is ``ours`` with characters left out (spaces ignored)."""
+    rest = iter("".join(ours.split()))
+    return all(char in rest for char in "".join(pandoc.split()))
+
+
+class KnownDifferences:
+    def __init__(self, items: Iterable[Difference], rules: Iterable[Rule] = ()) -> None:
+        self.items = tuple(items)
+        self.rules = tuple(rules)
+        self._by_file: dict[str, list[Difference]] = {}
+        for item in self.items:
+            self._by_file.setdefault(item.file, []).append(item)
+
+    def reason(self, file: str, key: str, style: str) -> str | None:
+        """Why ``key`` of ``file`` differs on purpose in ``style`` (a listed item);
+        None when no item lists it."""
+        for item in self._by_file.get(file, ()):
+            if item.covers(file, key, style):
+                return item.reason
+        return None
+
+    def listed(self, file: str, style: str, keys: Iterable[str]) -> dict[str, str]:
+        """Of ``keys``, those an item lists for ``file`` in ``style``, with their reasons."""
+        out: dict[str, str] = {}
+        for key in keys:
+            reason = self.reason(file, key, style)
+            if reason is not None:
+                out[key] = reason
+        return out
+
+    def rule(
+        self,
+        file: str,
+        style: str,
+        fields: Mapping[str, str],
+        ours: str,
+        pandoc: str,
+    ) -> Rule | None:
+        """The first rule that explains this difference, if any."""
+        for rule in self.rules:
+            if rule.covers(file, style, fields, ours, pandoc):
+                return rule
+        return None
+
+
+def load(path: Path = KNOWN) -> KnownDifferences:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items: list[Difference] = []
+    for raw in data.get("differences") or []:
+        reason = str(raw.get("reason") or "").strip()
+        if not reason:
+            raise ValueError(f"known difference {raw} has no reason")
+        if "key" in raw and "keys" in raw:
+            raise ValueError(f"known difference {raw} has both key and keys")
+        keys: frozenset[str] | None
+        if "key" in raw:
+            keys = frozenset([str(raw["key"])])
+        elif raw.get("keys") == "all":
+            keys = None
+        elif isinstance(raw.get("keys"), list) and raw["keys"]:
+            keys = frozenset(str(k) for k in raw["keys"])
+        else:
+            raise ValueError(f"known difference {raw} names no key (key, keys: [...], keys: all)")
+        styles = raw.get("styles")
+        if not isinstance(styles, list) or not styles:
+            raise ValueError(f"known difference {raw} names no styles")
+        items.append(Difference(str(raw["file"]), keys, frozenset(map(str, styles)), reason))
+    rules: list[Rule] = []
+    for raw in data.get("rules") or []:
+        reason = str(raw.get("reason") or "").strip()
+        if not reason or not raw.get("name"):
+            raise ValueError(f"rule {raw} needs a name and a reason")
+        source = tuple(
+            (str(k).lower(), re.compile(str(v))) for k, v in (raw.get("source") or {}).items()
+        )
+        text = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("text") or [])
+        both = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("both") or [])
+        if not source and not text and not both:
+            raise ValueError(f"rule {raw['name']} has neither source nor text nor both")
+        rules.append(
+            Rule(
+                str(raw["name"]),
+                tuple(map(str, raw.get("files") or ["all"])),
+                frozenset(map(str, raw.get("styles") or ["all"])),
+                source,
+                text,
+                reason,
+                both,
+                bool(raw.get("deletions", False)),
+            )
+        )
+    return KnownDifferences(items, rules)
