@@ -282,8 +282,18 @@ class OpenedReview:
         return self._assemble(bibliography, results)
 
     def _reparse_sources(self) -> Sequence[Source]:
-        """The sources read from the .bib files again (for a cache row that will not decode)."""
-        return _read_references(self.review).sources
+        """The sources read from the .bib files again, for cache rows that are missing,
+        damaged or will not decode; written to the cache in their place."""
+        bibliography = _read_references(self.review)
+        store, scan = self._store, self._scan
+        if store is not None and scan is not None:
+            if self._warn:
+                self._warn("damaged record(s) in the cache were ignored and rebuilt")
+            try:
+                store.save(scan, {}, bibliography)
+            except sqlite3.Error as exc:
+                self._drop_cache(f"cannot write the cache: {exc}")
+        return bibliography.sources
 
     def _assemble(self, bibliography: Bibliography, notes_read: list[NoteResult]) -> Project:
         problems = list(_with_unreadable(bibliography.problems, self.unreadable, self.review))

@@ -465,6 +465,32 @@ def test_review_reads_the_keys_and_decodes_no_source(
     assert list(cached.sources) == list(parsed.sources) and cached.sources.decoded
 
 
+def test_a_damaged_row_of_sources_is_read_from_the_bib_files_and_rebuilt(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of sources are read only when a command uses the sources: damage found
+    then still gives the parsed sources, says so, and writes the rows again."""
+    settle_now(monkeypatch)
+    parsed = load_project(example_project)
+    load_project(example_project, cache=True)
+    with sqlite3.connect(cache_file()) as conn:
+        (value,) = conn.execute(
+            "SELECT value FROM entry WHERE kind = 'bibliography' AND name = '0'"
+        ).fetchone()
+        damaged = value.replace("Budapest", "Budapezt")
+        assert damaged != value
+        conn.execute(
+            "UPDATE entry SET value = ? WHERE kind = 'bibliography' AND name = '0'", (damaged,)
+        )
+    warnings: list[str] = []
+    cached = load_project(example_project, cache=True, warn=warnings.append)
+    assert not warnings  # nothing read yet: review would never notice
+    assert list(cached.sources) == list(parsed.sources)
+    assert len(warnings) == 1 and "damaged" in warnings[0]
+    again = load_project(example_project, cache=True, warn=warnings.append)
+    assert list(again.sources) == list(parsed.sources) and len(warnings) == 1  # rebuilt
+
+
 @pytest.mark.parametrize(
     "planted",
     [
