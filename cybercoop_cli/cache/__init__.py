@@ -12,11 +12,12 @@ One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each revie
   :data:`CHUNK` (one JSON text of 10,000 sources would be held whole, as text and as
   bytes, when written). The sources are decoded on first use (:class:`EncodedSources`):
   ``review`` needs only their keys;
-* memos: a rendered result under the **fingerprint** of the review (a digest of every
+* memos: a command's output (its text, and its exit code on the line before) under the
+  **fingerprint** of the review (a digest of every
   input's name and content, the review file's path and the code that computed it),
   served only for exactly that fingerprint.
 
-Safety: values are JSON (written and read with orjson, three times faster than the
+Safety: values are JSON or, for memos, the output text (written and read with orjson, three times faster than the
 standard library's json here), read back field by field into the model's classes
 (:mod:`.codec`); nothing in it is evaluated or run. Every row carries a seal (a CRC-32 of
 its columns and of its value) that is checked when it is read: a damaged row is ignored,
@@ -326,19 +327,58 @@ class ReviewCache:
             review_digest.encode(),
             *(f"{d}\0{digest}".encode() for d, digest in scan.digests.items()),
         )
+        self._write_index(scan)
         return scan
 
+    def _write_index(self, scan: Scan) -> None:
+        """Write the file index if it changed (a file was read, added or removed), and
+        drop the rows of notes that are gone; even when a memo then serves the command."""
+        known = sum(len(rows) for rows in self._index.values())
+        if not scan.fresh and known == len(scan.digests):
+            return
+        index: dict[str, list[list[Any]]] = {}
+        for d, digest in scan.digests.items():
+            columns = index.setdefault(scan.kinds[d], [[], [], [], []])
+            for column, item in zip(
+                columns, (d, scan.states[d], scan.hashed_at[d], digest), strict=True
+            ):
+                column.append(item)
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._sealed(INDEX, "", "", 0, "", _dumps(index)),
+            )
+            gone = [
+                (self.id, NOTE, name)
+                for (name,) in self.conn.execute(
+                    "SELECT name FROM entry WHERE review = ? AND kind = ?", (self.id, NOTE)
+                ).fetchall()
+                if name not in scan.digests
+            ]
+            self.conn.executemany(
+                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
+            )
+
     def _read_index(self) -> dict[str, dict[str, IndexRow]]:
-        """The file index: kind -> display name -> (state, hashed_at, digest)."""
+        """The file index: kind -> display name -> (state, hashed_at, digest).
+
+        Stored by columns (kind -> [names, states, times, digests]) and checked a column
+        at a time: 10,000 rows are read on every run.
+        """
         index: dict[str, dict[str, IndexRow]] = {}
         for _, _, value in self._values(INDEX, ""):
             try:
-                for kind, name, state, hashed_at, digest in value:
-                    if type(hashed_at) is not int:
+                for kind, (names, states, times, digests) in value.items():
+                    if not len(names) == len(states) == len(times) == len(digests):
+                        raise ValueError("the index's columns differ in length")
+                    if {*map(type, names), *map(type, states), *map(type, digests)} - {str}:
+                        raise TypeError("a name, state or digest must be text")
+                    if set(map(type, times)) - {int}:
                         raise TypeError("a time must be a number")
-                    "".join((kind, name, state, digest))  # TypeError unless all are text
-                    index.setdefault(kind, {})[name] = (state, hashed_at, digest)
-            except (TypeError, ValueError):
+                    index[kind] = dict(
+                        zip(names, zip(states, times, digests, strict=True), strict=True)
+                    )
+            except (TypeError, ValueError, AttributeError):
                 self.damaged += 1
                 index = {}
         self._index = index
@@ -433,9 +473,8 @@ class ReviewCache:
         notes: dict[str, Any],
         bibliography: Any = None,
     ) -> None:
-        """Write, in one transaction: the file index if it changed, the notes parsed this
-        time (display name -> result), a newly parsed bibliography; and drop the rows of
-        notes that are gone."""
+        """Write, in one transaction, the notes parsed this time (display name -> result)
+        and a newly parsed bibliography."""
         from cybercoop_cli.cache.codec import encode_note_result
 
         def rows() -> Iterator[tuple[Any, ...]]:
@@ -447,28 +486,7 @@ class ReviewCache:
                 for name, value in _bibliography_rows(bibliography):
                     yield self._sealed(BIBLIOGRAPHY, name, "", 0, scan.bibliography_key, value)
 
-        index = [
-            [scan.kinds[d], d, scan.states[d], scan.hashed_at[d], digest]
-            for d, digest in scan.digests.items()
-        ]
-        known = sum(len(rows) for rows in self._index.values())
-        changed = bool(scan.fresh) or known != len(index)
         with self.conn:
-            if changed:
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self._sealed(INDEX, "", "", 0, "", _dumps(index)),
-                )
-                gone = [
-                    (self.id, NOTE, name)
-                    for (name,) in self.conn.execute(
-                        "SELECT name FROM entry WHERE review = ? AND kind = ?", (self.id, NOTE)
-                    ).fetchall()
-                    if name not in scan.digests
-                ]
-                self.conn.executemany(
-                    "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
-                )
             if bibliography is not None:  # a smaller one has fewer rows
                 self.conn.execute(
                     "DELETE FROM entry WHERE review = ? AND kind = ?", (self.id, BIBLIOGRAPHY)
@@ -486,19 +504,24 @@ class ReviewCache:
 
     # -- memos -------------------------------------------------------------------------
 
-    def recall(self, name: str, fingerprint: str) -> Any:
-        """The JSON value remembered under ``name`` for exactly this fingerprint, or None."""
-        for _, _, value in self._values(MEMO, name, fingerprint):
-            return value
+    def recall(self, name: str, fingerprint: str) -> tuple[str, int] | None:
+        """The output (text, exit code) remembered under ``name`` for exactly this
+        fingerprint, or None."""
+        for _, _, value in self._values(MEMO, name, fingerprint, parse=False):
+            code, newline, text = value.partition("\n")
+            if newline and code.isdigit():
+                return text, int(code)
+            self.damaged += 1  # sealed, so written by other code
         return None
 
-    def remember(self, name: str, fingerprint: str, value: Any) -> None:
-        """Keep a JSON-able ``value`` for ``fingerprint``, replacing what ``name`` held."""
-        text = _dumps(value)
+    def remember(self, name: str, fingerprint: str, text: str, code: int) -> None:
+        """Keep a command's output (its text and exit code) for ``fingerprint``, replacing
+        what ``name`` held. Stored as it is written, the exit code on the first line: a
+        re-run writes it without decoding anything (7 MB for 10,000 notes)."""
         with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._sealed(MEMO, name, "", 0, fingerprint, text),
+                self._sealed(MEMO, name, "", 0, fingerprint, f"{code}\n{text}"),
             )
         self._limit_size()
 

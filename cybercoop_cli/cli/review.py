@@ -74,13 +74,13 @@ def review(
     opened = open_project(project, quiet, no_cache)
     memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
     hit = opened.recall(memo)
-    if isinstance(hit, list) and len(hit) == 2 and isinstance(hit[0], str) and type(hit[1]) is int:
+    if hit is not None:
         sys.stdout.write(hit[0])
         raise typer.Exit(hit[1])
     loaded = load_opened(opened, quiet)
     code = exit_code_for(loaded)
     text = _json(loaded)
-    opened.remember(memo, [text, code])
+    opened.remember(memo, text, code)
     sys.stdout.write(text)
     raise typer.Exit(code)
 

@@ -36,11 +36,12 @@ def note_paths(folder: Path, unreadable: Unreadable | None = None) -> list[str]:
             _note(unreadable, current, exc)
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
-            elif "." + entry.name.rpartition(".")[2].lower() in NOTE_SUFFIXES and entry.is_file():
+            elif name.lower().endswith(NOTE_SUFFIXES) and entry.is_file():
                 found.append(entry.path)
     return sorted(found)
 

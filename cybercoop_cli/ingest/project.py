@@ -6,7 +6,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cybercoop_cli.errors import InputError, ProjectNotFoundError
 from cybercoop_cli.gcpause import paused_gc
@@ -163,7 +163,7 @@ class OpenedReview:
     """A review whose input files are listed; :meth:`load` parses them into a Project.
 
     With the cache on, :attr:`fingerprint` names the content of every input, and
-    :meth:`recall` / :meth:`remember` keep any JSON-able result computed from exactly
+    :meth:`recall` / :meth:`remember` keep a command's output computed from exactly
     those inputs.
     """
 
@@ -203,10 +203,20 @@ class OpenedReview:
             self._scan = self._store.scan(
                 content_hash(review_data), self.bibs, self.notes, _read_input
             )
+            self._report_damage()
         except CacheRefused as exc:
             self._drop_cache(str(exc))
         except sqlite3.Error as exc:
             self._drop_cache(f"cannot use the cache: {exc}")
+
+    def _report_damage(self) -> None:
+        store = self._store
+        if store is not None and store.damaged:
+            if self._warn:
+                self._warn(
+                    f"{store.damaged} damaged record(s) in the cache were ignored and rebuilt"
+                )
+            store.damaged = 0
 
     def _drop_cache(self, warning: str) -> None:
         if self._store is not None:
@@ -215,8 +225,9 @@ class OpenedReview:
         if self._warn:
             self._warn(warning)
 
-    def recall(self, name: str) -> Any:
-        """The JSON value remembered under ``name`` for these exact inputs, or None.
+    def recall(self, name: str) -> tuple[str, int] | None:
+        """The output (text, exit code) remembered under ``name`` for these exact inputs,
+        or None.
 
         Never while a folder cannot be listed: the digests cannot name what is in it.
         """
@@ -228,12 +239,12 @@ class OpenedReview:
             self._drop_cache(f"cannot read the cache: {exc}")
             return None
 
-    def remember(self, name: str, value: Any) -> None:
-        """Keep a JSON-able ``value``, computed from these exact inputs, under ``name``."""
+    def remember(self, name: str, text: str, code: int) -> None:
+        """Keep an output (text, exit code) computed from these exact inputs under ``name``."""
         if self._store is None or self._scan is None or self.unreadable:
             return
         try:
-            self._store.remember(name, self._scan.fingerprint, value)
+            self._store.remember(name, self._scan.fingerprint, text, code)
         except sqlite3.Error as exc:
             self._drop_cache(f"cannot write the cache: {exc}")
 
@@ -273,11 +284,7 @@ class OpenedReview:
                 store.save(scan, fresh, parsed_bibliography)
             except sqlite3.Error as exc:
                 self._drop_cache(f"cannot write the cache: {exc}")
-            if store.damaged and self._warn:
-                self._warn(
-                    f"{store.damaged} damaged record(s) in the cache were ignored and rebuilt"
-                )
-                store.damaged = 0
+            self._report_damage()
         results = [reused[d] if d in reused else fresh[d] for d, _ in self.notes]
         return self._assemble(bibliography, results)
 

@@ -56,9 +56,12 @@ def test_one_row_per_note_and_one_index_holding_json(example_project: Path) -> N
     # The head (every key, the problems) and one row of sources.
     assert sorted(name for kind, name, *_ in rows() if kind == "bibliography") == ["0", "head"]
     (index,) = [value for kind, _, _, value in rows() if kind == "index"]
-    assert len(json.loads(index)) == 7  # the .bib file and six notes
+    columns = json.loads(index)  # by kind: names, states, times, digests
+    assert sorted(columns) == ["bib", "note"]
+    assert [len(column) for column in columns["note"]] == [6] * 4  # six notes
+    assert columns["bib"][0] == ["references/cybercrime-cooperation.bib"]
     for _, _, _, value in rows():
-        json.loads(value)  # plain JSON, every one
+        json.loads(value)  # plain JSON, every one (no memo here: a memo is an output)
 
 
 def test_every_kind_of_edit_is_seen(example_project: Path) -> None:
@@ -189,8 +192,8 @@ def test_an_unreadable_input_is_reported_with_the_cache_as_without(
 
 def test_memo_is_served_only_for_its_fingerprint(tmp_path: Path) -> None:
     store = ReviewCache.open(tmp_path / "cybercoop.yaml")
-    store.remember("thing", "fingerprint-a", {"x": 1})
-    assert store.recall("thing", "fingerprint-a") == {"x": 1}
+    store.remember("thing", "fingerprint-a", '{"x": 1}\n', 3)
+    assert store.recall("thing", "fingerprint-a") == ('{"x": 1}\n', 3)
     assert store.recall("thing", "fingerprint-b") is None
     assert store.recall("other", "fingerprint-a") is None
     other = ReviewCache.open(tmp_path / "elsewhere" / "cybercoop.yaml")
@@ -206,8 +209,8 @@ def test_json_review_is_served_from_the_memo_until_an_input_changes(
     # A memo is served as it is: change it, and the changed one shows (sealed anew, as
     # only the user's own cybercoop can).
     store = ReviewCache.open(example_project / "cybercoop.yaml")
-    text, code = json.loads(memo[3])
-    store.remember(memo[1], memo[2], [text.replace("Efficacy", "EFFICACY"), code])
+    code, text = memo[3].split("\n", 1)
+    store.remember(memo[1], memo[2], text.replace("Efficacy", "EFFICACY"), int(code))
     store.close()
     assert review_json(example_project)["title"].startswith("The EFFICACY")
     note = example_project / "notes" / "sekati2022assessing.md"
@@ -423,7 +426,7 @@ def test_an_edited_note_changes_the_json_review_and_the_memo(
     uncached = review_json(example_project, "--no-cache")
     assert review_json(example_project) == uncached
     (memo,) = rows("memo")
-    assert json.loads(json.loads(memo[3])[0]) == uncached  # remembered for the edited note
+    assert json.loads(memo[3].split("\n", 1)[1]) == uncached  # remembered for the edited note
     assert review_json(example_project) == uncached
 
 
@@ -446,6 +449,57 @@ def test_a_damaged_memo_or_index_is_rebuilt_with_the_same_result(
 
 
 # -- sources stay encoded until used ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        '{"note": [["notes/a.md"], ["1 2 3 4"], [1], [2]]}',  # a digest that is a number
+        '{"note": [["notes/a.md"], ["1 2 3 4"], ["1"], ["d"]]}',  # a time that is text
+        '{"note": [["notes/a.md", "notes/b.md"], ["s"], [1], ["d"]]}',  # columns of two lengths
+        '{"note": "names"}',
+        "[]",
+    ],
+)
+def test_a_sealed_index_of_another_shape_is_rebuilt(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    """An index row written by something else and sealed anew is not trusted."""
+    settle_now(monkeypatch)
+    good = review_json(example_project, "--no-cache")
+    review_json(example_project)
+    store = ReviewCache.open(example_project / "cybercoop.yaml")
+    with store.conn:
+        store.conn.execute(
+            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store._sealed("index", "", "", 0, "", planted),
+        )
+    store.close()
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "damaged" in result.stderr
+    assert review_json(example_project) == good
+    (index,) = [value for kind, _, _, value in rows() if kind == "index"]
+    assert len(json.loads(index)["note"][0]) == 6  # written again
+
+
+@pytest.mark.parametrize("planted", ['{"title": "planted"}', "x\n{}", "-1\n{}", ""])
+def test_a_sealed_memo_without_its_exit_code_is_computed_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    settle_now(monkeypatch)
+    good = review_json(example_project, "--no-cache")
+    review_json(example_project)
+    (memo,) = rows("memo")
+    store = ReviewCache.open(example_project / "cybercoop.yaml")
+    with store.conn:
+        store.conn.execute(
+            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store._sealed("memo", memo[1], "", 0, memo[2], planted),
+        )
+    store.close()
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "damaged" in result.stderr
+    assert review_json(example_project) == good
 
 
 def test_review_reads_the_keys_and_decodes_no_source(
