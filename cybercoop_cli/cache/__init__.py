@@ -6,6 +6,8 @@ One SQLite file (``cache.sqlite3``) in :func:`cache_dir`, holding for each revie
   times, inode) and the digest of its content, as in git's index, so that an unchanged
   file is not read again (one row is read and checked in a hundredth of the time of
   10,000);
+* the review file's parse, under the digest of its content (a re-run need not load the
+  YAML parser at all);
 * one row per note: its parse, as JSON, under the digest of its content;
 * the parsed bibliography, under the digest of all its .bib files (macros cross files):
   a head row with every source's key and the problems, and the sources in rows of
@@ -40,7 +42,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -66,6 +68,7 @@ UNREADABLE = "unreadable"
 IndexRow = tuple[str, int, str]
 
 INDEX, NOTE, BIB, BIBLIOGRAPHY, MEMO = "index", "note", "bib", "bibliography", "memo"
+REVIEW = "review"
 #: The name of a bibliography's head row (the others are numbered from "0").
 HEAD = "head"
 
@@ -279,6 +282,28 @@ class ReviewCache:
                     "INSERT OR REPLACE INTO review VALUES (?, ?, ?)", (self.id, self.path, now)
                 )
 
+    # -- the review file ---------------------------------------------------------------
+
+    def review(self, digest: str) -> Any:
+        """The review file's parse, if its content (``digest``) was parsed before; or None."""
+        from cybercoop_cli.cache.codec import decode_review
+
+        for _, _, value in self._values(REVIEW, "", digest):
+            try:
+                return decode_review(value)
+            except (ValueError, TypeError, KeyError):
+                self.damaged += 1
+        return None
+
+    def save_review(self, digest: str, review: Any) -> None:
+        from cybercoop_cli.cache.codec import encode_review
+
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._sealed(REVIEW, "", "", 0, digest, _dumps(encode_review(review))),
+            )
+
     # -- the index ---------------------------------------------------------------------
 
     def scan(
@@ -348,13 +373,12 @@ class ReviewCache:
                 "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._sealed(INDEX, "", "", 0, "", _dumps(index)),
             )
-            gone = [
-                (self.id, NOTE, name)
-                for (name,) in self.conn.execute(
-                    "SELECT name FROM entry WHERE review = ? AND kind = ?", (self.id, NOTE)
-                ).fetchall()
-                if name not in scan.digests
-            ]
+            # The notes the index knew; every note's, if there was no sound index.
+            known_notes: Iterable[str] = self._index.get(NOTE, {})
+            if not self._index:
+                query = "SELECT name FROM entry WHERE review = ? AND kind = ?"
+                known_notes = [n for (n,) in self.conn.execute(query, (self.id, NOTE))]
+            gone = [(self.id, NOTE, name) for name in known_notes if name not in scan.digests]
             self.conn.executemany(
                 "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
             )

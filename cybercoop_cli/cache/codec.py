@@ -13,15 +13,19 @@ value is text, in one C call instead of a Python call per field.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from cybercoop_cli.model import (
     Annotation,
     Bibliography,
     Claim,
+    Facet,
     Note,
     Person,
     Problem,
+    Review,
+    Section,
     Severity,
     Source,
     Stance,
@@ -193,3 +197,57 @@ def _int(value: Any) -> int:
 
 def _line(value: Any) -> int | None:
     return None if value is None else _int(value)
+
+
+def encode_review(review: Review) -> list[Any]:
+    return [
+        str(review.file),
+        review.title,
+        review.question,
+        [[f.id, f.question, list(f.keywords), f.line] for f in review.facets],
+        [
+            [s.id, s.title, s.description, list(s.keywords), s.needs_support, s.line]
+            for s in review.sections
+        ],
+        str(review.references_dir),
+        str(review.notes_dir),
+        review.style,
+        None if review.manuscript is None else str(review.manuscript),
+        review.old_source_years,
+        review.date,
+        review.lang,
+    ]
+
+
+def decode_review(data: Any) -> Review:
+    (file, title, question, facets, sections, references, notes, style, manuscript, years, date,
+     lang) = data  # fmt: skip
+    _texts((file, title, question, references, notes, style, date, lang, manuscript or ""))
+    return Review(
+        Path(file),
+        title,
+        question,
+        tuple(_decode_facet(facet) for facet in facets),
+        tuple(_decode_section(section) for section in sections),
+        Path(references),
+        Path(notes),
+        style,
+        None if manuscript is None else Path(manuscript),
+        _int(years),
+        date,
+        lang,
+    )
+
+
+def _decode_facet(data: Any) -> Facet:
+    id_, question, keywords, line = data
+    _texts((id_, question, *keywords))
+    return Facet(id_, question, tuple(keywords), _line(line))
+
+
+def _decode_section(data: Any) -> Section:
+    id_, title, description, keywords, needs_support, line = data
+    _texts((id_, title, description, *keywords))
+    if type(needs_support) is not bool:
+        raise ValueError("needs_support is true or false")
+    return Section(id_, title, description, tuple(keywords), needs_support, _line(line))

@@ -152,10 +152,34 @@ def open_review(
     """
     review_file = resolve_review_file(project, start)
     review_data = _read_bytes(review_file, MAX_REVIEW_BYTES)
-    review = read_review(review_file, review_data)
+    if not cache:
+        return OpenedReview(review_file, read_review(review_file, review_data), warn)
+    from cybercoop_cli.cache import CacheRefused, ReviewCache, content_hash
+
+    store = None
+    digest = content_hash(review_data or b"")
+    # Its parse names folders relative to where it is: the parse's key says where too.
+    parsed_key = content_hash(str(review_file).encode(), digest.encode())
+    try:
+        store = ReviewCache.open(review_file)
+        review = store.review(parsed_key)
+        if review is None or review.file != review_file:
+            review = read_review(review_file, review_data)
+            store.save_review(parsed_key, review)
+    except (CacheRefused, sqlite3.Error) as exc:
+        if store is not None:
+            store.close()
+            store = None
+        if warn:
+            warn(str(exc) if isinstance(exc, CacheRefused) else f"cannot use the cache: {exc}")
+        review = read_review(review_file, review_data)
+    except InputError:
+        if store is not None:
+            store.close()
+        raise
     opened = OpenedReview(review_file, review, warn)
-    if cache:
-        opened.use_cache(review_data or b"")
+    if store is not None:
+        opened.use_cache(store, digest)
     return opened
 
 
@@ -194,15 +218,14 @@ class OpenedReview:
     def fingerprint(self) -> str | None:
         return self._scan.fingerprint if self._scan is not None else None
 
-    def use_cache(self, review_data: bytes) -> None:
-        """Open the cache and learn every input's digest (see :mod:`cybercoop_cli.cache`)."""
-        from cybercoop_cli.cache import CacheRefused, ReviewCache, content_hash
+    def use_cache(self, store: ReviewCache, review_digest: str) -> None:
+        """Use the review's open cache ``store``: learn every input's digest (see
+        :mod:`cybercoop_cli.cache`)."""
+        from cybercoop_cli.cache import CacheRefused
 
+        self._store = store
         try:
-            self._store = ReviewCache.open(self.review_file)
-            self._scan = self._store.scan(
-                content_hash(review_data), self.bibs, self.notes, _read_input
-            )
+            self._scan = store.scan(review_digest, self.bibs, self.notes, _read_input)
             self._report_damage()
         except CacheRefused as exc:
             self._drop_cache(str(exc))

@@ -10,11 +10,14 @@ import pytest
 from cybercoop_cli.cache.codec import (
     decode_bibliography,
     decode_note_result,
+    decode_review,
     encode_bibliography,
     encode_note_result,
+    encode_review,
 )
 from cybercoop_cli.ingest.bibtex import read_bibliography
 from cybercoop_cli.ingest.notes import read_note
+from cybercoop_cli.ingest.review import read_review
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bibtex-parsing"
 
@@ -54,6 +57,33 @@ def test_example_bibliography_round_trips(example_project: Path) -> None:
     bibliography = read_bibliography(sorted((example_project / "references").glob("*.bib")))
     assert bibliography.sources
     assert decode_bibliography(roundtrip(encode_bibliography(bibliography))) == bibliography
+
+
+def test_review_files_round_trip(example_project: Path, tmp_path: Path) -> None:
+    shipped = read_review(example_project / "cybercoop.yaml")
+    assert shipped.facets and shipped.sections
+    minimal = tmp_path / "cybercoop.yaml"
+    minimal.write_text(
+        "title: T\nquestion: Q?\nfacets: [{id: f, question: F?}]\n"
+        "sections: [{id: s, title: S, needs_support: false}]\nmanuscript: draft.md\nlang: de-DE\n"
+    )
+    for review in (shipped, read_review(minimal)):
+        assert decode_review(roundtrip(encode_review(review))) == review
+    assert read_review(minimal).manuscript is not None
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        ["f", "t", "q", [], [["s", "S", "", [], "yes", None]], "r", "n", "apa", None, 10, "", ""],
+        ["f", "t", "q", [["f", 3, [], None]], [], "r", "n", "apa", None, 10, "", ""],
+        ["f", "t", "q", [], [], "r", "n", "apa", None, "10", "", ""],
+        ["f", "t", "q", [], [], "r", "n", "apa", None, 10, ""],  # a field missing
+    ],
+)
+def test_anything_but_a_review_is_refused(damaged: object) -> None:
+    with pytest.raises((ValueError, TypeError, KeyError)):
+        decode_review(damaged)
 
 
 @pytest.mark.parametrize(

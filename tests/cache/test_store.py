@@ -502,6 +502,46 @@ def test_a_sealed_memo_without_its_exit_code_is_computed_again(
     assert review_json(example_project) == good
 
 
+def test_an_unchanged_review_file_is_not_parsed_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cybercoop_cli.ingest.project as project_module
+
+    parsed = open_review(example_project).review
+    open_review(example_project, cache=True)
+
+    def refuse(*_: Any) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(project_module, "read_review", refuse)
+    assert open_review(example_project, cache=True).review == parsed
+    review_file = example_project / "cybercoop.yaml"
+    review_file.write_text(review_file.read_text().replace("title:", "title: Edited", 1))
+    with pytest.raises(AssertionError, match="parsed again"):
+        open_review(example_project, cache=True)
+
+
+@pytest.mark.parametrize("planted", ["[]", '["a", "b"]', "{}"])
+def test_a_sealed_review_row_of_another_shape_is_parsed_again(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    settle_now(monkeypatch)
+    good = review_json(example_project, "--no-cache")
+    review_json(example_project)
+    ((name, digest),) = [(row[1], row[2]) for row in rows("review")]
+    store = ReviewCache.open(example_project / "cybercoop.yaml")
+    with store.conn:
+        store.conn.execute("DELETE FROM entry WHERE kind = 'memo'")
+        store.conn.execute(
+            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store._sealed("review", name, "", 0, digest, planted),
+        )
+    store.close()
+    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "damaged" in result.stderr
+    assert review_json(example_project) == good
+
+
 def test_review_reads_the_keys_and_decodes_no_source(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
