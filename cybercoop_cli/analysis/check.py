@@ -646,18 +646,21 @@ def _context(m: Manuscript, start: int, end: int, first: int, width: int = 160) 
     )
 
 
-_DATED = re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])")
+# Each pattern that starts with a digit says so first and looks behind it after
+# ("\d(?<![\w.]\d)" is "(?<![\w.])\d"): the regex engine then skips ahead to the next
+# digit instead of trying the pattern at every character (a 2 MB manuscript: 0.2 s).
+_DATED = re.compile(r"[12](?<![\w./\-–][12])(?:(?<=1)[89]|(?<=2)0)\d\d(?![\w/\-–])")
 _SIGNALS: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"(?<![\w.])\d{1,3}(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)(?!\s(?:confidence|CI\b|credible))",
+            r"\d(?<![\w.]\d)\d{0,2}(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b)(?!\s(?:confidence|CI\b|credible))",
             re.I,
         ),
         "a figure",
     ),
     (
         re.compile(
-            r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.])\d+(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b",
+            r"\d(?:(?<![\w.,]\d)\d{0,2}(?:,\d{3})+(?![\d,])|(?<![\w.]\d)\d*(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b)",
             re.I,
         ),
         "a figure",
@@ -676,12 +679,22 @@ _SIGNALS: list[tuple[re.Pattern[str], str]] = [
     ),
     (_DATED, "a dated event"),
 ]
+_EVIDENCE = _SIGNALS[2][0]
+# A word every phrase of _EVIDENCE holds (casefolded, as re.I compares): a sentence
+# without one is not searched, which would try the pattern at each of its characters.
+_EVIDENCE_WORDS = (
+    *("studies", "research", "evidence", "statistics", "survey", "data", "report", "experts"),
+    *("known", "established", "documented", "been", "widely"),
+)
 PARENTHESIS_REACH = 200  # how far back a year looks for the "(" that would enclose it
 
 
 def _claim_signal(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     best: tuple[int, int, str] | None = None
+    folded = text[start:end].casefold()
     for pattern, what in _SIGNALS:
+        if pattern is _EVIDENCE and not any(word in folded for word in _EVIDENCE_WORDS):
+            continue
         match = pattern.search(text, start, end)
         if pattern is _DATED:
             # A year in parentheses dates a work ("Title (2021)", "(Addison-Wesley,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cybercoop_cli.ingest.manuscript import (
+    _SPACING_ACCENTS,
     _URL,
     _XREF_MD,
     _candidate_spans,
     _url_starts,
     _xref_starts,
+    displaced_accents,
 )
 
 FRAGMENTS = [
@@ -58,3 +62,13 @@ def test_candidate_searches_agree_with_finditer(parts: list[str]) -> None:
     assert _candidate_spans(_XREF_MD, text, _xref_starts(text)) == [
         m.span() for m in _XREF_MD.finditer(text)
     ]
+
+
+_PLAIN_DISPLACED = re.compile("([^\\W\\d_]) ?([" + "".join(_SPACING_ACCENTS) + "])(?=[^\\W\\d_])")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=[*"ab _1²ſ\n", *_SPACING_ACCENTS, "\u0301"], max_size=40))
+def test_displaced_accents_are_what_the_plain_pattern_finds(text: str) -> None:
+    plain = [(m.start(), m.end(), m.group(1), m.group(2)) for m in _PLAIN_DISPLACED.finditer(text)]
+    assert list(displaced_accents(text)) == plain
