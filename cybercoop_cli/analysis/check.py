@@ -686,16 +686,32 @@ _EVIDENCE_WORDS = (
     *("studies", "research", "evidence", "statistics", "survey", "data", "report", "experts"),
     *("known", "established", "documented", "been", "widely"),
 )
+#: How far before its word an _EVIDENCE phrase can start ("it is well known").
+_EVIDENCE_LEAD = 12
 PARENTHESIS_REACH = 200  # how far back a year looks for the "(" that would enclose it
+
+
+def first_evidence(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_EVIDENCE.search(text, start, end)``, searched only from just before the first of
+    its words: every phrase holds one (casefolded), and starts at most _EVIDENCE_LEAD
+    characters before it. Where casefolding changes the length, positions do not map, and
+    the whole sentence is searched."""
+    folded = text[start:end].casefold()
+    found = [at for word in _EVIDENCE_WORDS if (at := folded.find(word)) >= 0]
+    if not found:
+        return None
+    if len(folded) == end - start:
+        start += max(0, min(found) - _EVIDENCE_LEAD)
+    return _EVIDENCE.search(text, start, end)
 
 
 def _claim_signal(text: str, start: int, end: int) -> tuple[int, int, str] | None:
     best: tuple[int, int, str] | None = None
-    folded = text[start:end].casefold()
     for pattern, what in _SIGNALS:
-        if pattern is _EVIDENCE and not any(word in folded for word in _EVIDENCE_WORDS):
-            continue
-        match = pattern.search(text, start, end)
+        if pattern is _EVIDENCE:
+            match = first_evidence(text, start, end)
+        else:
+            match = pattern.search(text, start, end)
         if pattern is _DATED:
             # A year in parentheses dates a work ("Title (2021)", "(Addison-Wesley,
             # 2002)"); the events that want a source are told in the sentence itself.

@@ -8,7 +8,14 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cybercoop_cli.analysis.check import _EXTRA_STOP, _SIGNALS, _WORD, _claim_signal, _stems
+from cybercoop_cli.analysis.check import (
+    _EXTRA_STOP,
+    _SIGNALS,
+    _WORD,
+    _claim_signal,
+    _stems,
+    first_evidence,
+)
 from cybercoop_cli.analysis.citations import STOPWORDS
 
 SAMPLE = """
@@ -71,3 +78,23 @@ def test_claim_signals_find_what_the_plain_patterns_find(text: str) -> None:
 def test_the_evidence_guard_lets_each_phrase_through() -> None:
     for phrase in ("Many studies show", "data suggest", "It is well known", "has been shown"):
         assert _claim_signal(phrase + " that x.", 0, len(phrase) + 8) is not None
+
+
+_EVIDENCE_PIECES = st.sampled_from(
+    [
+        *" \nxaß_İſ.",
+        *("studies", "Research", "data", "metadata", "reports", "expert", "experts", "ſtudies"),
+        *(" show", " shows", " have found", " suggest", " agree", "many ", "Several ", "it"),
+        *(" is", " well", " known", "documented", "has", "have", " been", " shown", " widely"),
+        *(" accepted", "xstudies show", "It is established"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_EVIDENCE_PIECES, max_size=20).map("".join), st.integers(0, 5))
+def test_evidence_is_searched_from_its_first_word_as_from_the_start(text: str, cut: int) -> None:
+    start = min(cut, len(text))
+    plain = _SIGNALS[2][0].search(text, start, len(text))
+    fast = first_evidence(text, start, len(text))
+    assert (fast and fast.span()) == (plain and plain.span())
