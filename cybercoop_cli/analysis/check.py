@@ -667,7 +667,8 @@ _SIGNALS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:(?:many\s|several\s|recent\s)?(?:studies|research|evidence|statistics|surveys?|data|reports?|experts)"
+            # Every phrase starts with one of these letters: the engine tests that first.
+            r"(?=[msrdeih])\b(?:(?:many\s|several\s|recent\s)?(?:studies|research|evidence|statistics|surveys?|data|reports?|experts)"
             r"\s(?:have\s|has\s)?(?:show|shows|shown|suggest|suggests|indicate|indicates|found|find|"
             r"demonstrate|demonstrates|demonstrated|confirm|confirms|agree|estimate|estimates)\b"
             r"|it\sis\s(?:well\s)?(?:known|established|documented)\b"

@@ -53,7 +53,8 @@ _PLAIN_SIGNALS = [
         r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.])\d+(?:\.\d+)?\s(?:million|billion|thousand|trillion)\b",
         re.I,
     ),
-    _SIGNALS[2][0],
+    # without the lookahead on its first letter
+    re.compile(re.sub(r"^\(\?=\[\w+\]\)", "", _SIGNALS[2][0].pattern), re.I),
     re.compile(r"(?<![\w./\-–])(?:1[89]\d\d|20\d\d)(?![\w/\-–])"),
 ]
 _SIGNAL_PIECES = st.sampled_from(
@@ -95,6 +96,6 @@ _EVIDENCE_PIECES = st.sampled_from(
 @given(st.lists(_EVIDENCE_PIECES, max_size=20).map("".join), st.integers(0, 5))
 def test_evidence_is_searched_from_its_first_word_as_from_the_start(text: str, cut: int) -> None:
     start = min(cut, len(text))
-    plain = _SIGNALS[2][0].search(text, start, len(text))
+    plain = _PLAIN_SIGNALS[2].search(text, start, len(text))
     fast = first_evidence(text, start, len(text))
     assert (fast and fast.span()) == (plain and plain.span())
