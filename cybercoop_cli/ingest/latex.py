@@ -190,6 +190,9 @@ _ESCAPED = {
     ":": " ",
     ";": " ",
     "!": "",
+    # \/ is an italic correction and \- a discretionary hyphen: neither prints.
+    "/": "",
+    "-": "",
 }
 _DASHES = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"}
 
@@ -199,7 +202,7 @@ _TOKEN = re.compile(
                                |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     | \\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<lacc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
                                |\s+(?P<lacc_bare>[A-Za-z]))
-    | \\(?P<esc>[&%$\#_{}\ ,:;!])
+    | \\(?P<esc>[&%$\#_{}\ ,:;!/\-])
     | \\(?P<cmd>[A-Za-z]+)\*?\s*(?P<arg>\{(?P<inner>[^{}]*)\})?
     | (?P<dash>---|--|``|''|~)
     | (?P<brace>[{}])

@@ -45,9 +45,30 @@ _PLAIN_SWITCHES = frozenset(
 # Spacing commands: \, is a thin space (pandoc reads U+2006), \; and \: wider ones, \!
 # a negative thin space (nothing).
 _SPACING = {",": "\u2006", ";": "\u2005", ":": "\u2005", "!": ""}
+# \/ (an italic correction) prints nothing; \- (a place the word may break) is a soft
+# hyphen, as pandoc reads it.
+_INVISIBLE = {"/": "", "-": "\u00ad"}
 # Commands that print their own text: biblatex's page suffixes (\psq "f.", \psqq "ff.",
-# after a thin space), TUGboat's spaced em dash.
+# after a thin space), TUGboat's spaced em dash and the abbreviations its macros
+# (tugboat.def) spell out.
 _TEXT_COMMANDS = {"psq": "\u2006f.", "psqq": "\u2006ff.", "Dash": "\u2009—\u2009"}
+_TEXT_COMMANDS.update(
+    {
+        "AMS": "American Mathematical Society",
+        "SC": "Steering Committee",
+        "TeXtures": "Textures",
+        "slMF": "MF",  # \MF in the slanted logo font
+    }
+)
+# Plain TeX's and TUGboat's font selections (\eightrm, \ninesmc, \sltt, \acrosl, the
+# logo font \manual) change the type, and glue and line-breaking commands (\hfil,
+# \nobreak) the spacing: none prints text.
+_FONT_SWITCH = re.compile(
+    r"(?:five|six|seven|eight|nine|ten|eleven|twelve)(?:rm|sl|tt|it|bf|smc|sc|sf|sy|uit)"
+    r"|sltt|slc|smc|acrosl|manual"
+)
+_NOTHING = frozenset({"break", "nobreak", "unskip", "ignorespaces", "leavevmode"})
+_GLUE = frozenset({"hfil", "hfill", "hss"})
 # \phantom{x} and friends take up x's room but print nothing.
 _PHANTOMS = frozenset({"phantom", "hphantom", "vphantom"})
 # Spacing primitives and their dimension (\kern1pt), and \char'134 (a character code).
@@ -269,6 +290,8 @@ class _Reader:
                 return [_accent(char, self._raw_argument())]
             if char in _SPACING:
                 return [_SPACING[char]]
+            if char in _INVISIBLE:
+                return [_INVISIBLE[char]] if _INVISIBLE[char] else []
             if char == "\\":
                 return [" "]
             return [_ESCAPES.get(char, char)]
@@ -323,10 +346,21 @@ class _Reader:
             return [{"t": "Link", "c": [["", [], []], self._argument(), [target, ""]]}]
         if name in ("nolinkurl", "path"):
             return [self._raw_argument().strip().strip("{}")]
+        if name == "cs":
+            # TUGboat's \cs{name}: the control sequence \name, as typewriter code
+            return [{"t": "Code", "c": [["", [], []], "\\" + stringify(self._argument())]}]
         if name == "texttt":
             code = stringify(self._argument())
             return [{"t": "Code", "c": [["", [], []], code]}]
-        if name in _SWITCHES or name in _PLAIN_SWITCHES:
+        if name in _GLUE:
+            self._skip_space()
+            return [" "]  # stretchable space between words
+        if (
+            name in _SWITCHES
+            or name in _PLAIN_SWITCHES
+            or name in _NOTHING
+            or _FONT_SWITCH.fullmatch(name)
+        ):
             self._skip_space()
             return []  # a switch outside a group: nothing to wrap
         if name in ("mkbibparens",):

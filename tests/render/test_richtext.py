@@ -84,6 +84,16 @@ def test_control_word_swallows_following_space() -> None:
         ("the ''lion and man'' problem", "the ”lion and man” problem"),
         # AAS journal macros (ADS exports) are the journals' abbreviations
         ("\\apj, \\mnras", "ApJ, MNRAS"),
+        # TUGboat's abbreviations print what tugboat.def defines them as
+        (
+            "at the {\\AMS}, {\\SC} on {\\TeXtures}",
+            "at the American Mathematical Society, Steering Committee on Textures",
+        ),
+        ("\\cs{starttext} and \\slMF", "\\starttext and MF"),
+        # font selections (plain TeX's sizes, TUGboat's fonts) and glue print nothing
+        ("{\\eightrm X} {\\acrosl DVI\\/}2 {\\manual META}\\hfil end", "X DVI2 META end"),
+        # an italic correction prints nothing; \- is a soft hyphen (as pandoc reads it)
+        ("{\\it Umlaut\\/}s and Hy\\-phen", "Umlauts and Hy\u00adphen"),
     ],
 )
 def test_commands_print_what_latex_prints(raw: str, expected: str) -> None:
