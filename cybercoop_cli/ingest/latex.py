@@ -272,9 +272,16 @@ def latex_to_unicode(text: str) -> str:
     return _SPACE.sub(" ", out).strip()
 
 
+# An accent on an empty group before a letter (\'{}\i): an accented letter the font
+# lacked, written as the accent set before it.
+_EMPTY_ACCENT = re.compile(r"\\([`'^~=.\"])\{\}(\\[ij](?![A-Za-z])|[A-Za-z])")
+
+
 def _decode(text: str) -> str:
     """The token passes: math first, then commands, escapes, dashes and braces."""
     out = text
+    if "{}" in out:
+        out = _EMPTY_ACCENT.sub(r"\\\1{\2}", out)
     if "$" in out:
         # Math first, whole, before the text pass could read \\alpha as a word.
         out = _MATH.sub(lambda m: _fallback(m.group(0)), out)

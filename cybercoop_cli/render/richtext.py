@@ -69,6 +69,8 @@ _FONT_SWITCH = re.compile(
 )
 _NOTHING = frozenset({"break", "nobreak", "unskip", "ignorespaces", "leavevmode"})
 _GLUE = frozenset({"hfil", "hfill", "hss"})
+# The letter after an accent on an empty group (\'{}\i, \'{}a).
+_EMPTY_ACCENT_LETTER = re.compile(r"(\\[ij](?![A-Za-z])|[A-Za-z])")
 # \phantom{x} and friends take up x's room but print nothing.
 _PHANTOMS = frozenset({"phantom", "hphantom", "vphantom"})
 # Spacing primitives and their dimension (\kern1pt), and \char'134 (a character code).
@@ -172,14 +174,31 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.stopped = False  # whether the last read ended at its stop (not the text's end)
+
+    def _single_close(self) -> bool:
+        """A ``'`` here closes a `single quotation`: not an apostrophe inside a word
+        (it's), not half of ``''`` (as pandoc's reader decides)."""
+        text, pos = self.text, self.pos
+        if text[pos] != "'" or text.startswith("''", pos):
+            return False
+        return pos + 1 >= len(text) or not text[pos + 1].isalnum()
 
     def read(self, stop: str = "") -> list[Inline | str]:
-        """Read pieces (text or inline nodes) up to ``stop`` (``}`` or ``''``) or the end."""
+        """Read pieces (text or inline nodes) up to ``stop`` (``}``, ``''``, or ``'`` for
+        a single quotation's close) or the end."""
         text = self.text
         pieces: list[Inline | str] = []
         while self.pos < len(text):
-            if stop and text.startswith(stop, self.pos):
+            if stop == "'" and self._single_close():
+                self.pos += 1
+                self.stopped = True
+                return pieces
+            if stop == "'" and text[self.pos] == "}":
+                break  # the group ends first: no quotation
+            if stop and stop != "'" and text.startswith(stop, self.pos):
                 self.pos += len(stop)
+                self.stopped = True
                 return pieces
             char = text[self.pos]
             if char == "{":
@@ -211,14 +230,24 @@ class _Reader:
                 self.pos += 1
                 pieces.append("’")
             elif char == "`":
-                self.pos += 1
-                pieces.append("‘")
+                # `quoted': a quotation, so the style decides its marks (APA's double
+                # quotes, single ones inside a quoted title); unclosed, a plain mark.
+                start = self.pos = self.pos + 1
+                inner = self.read("'")
+                if self.stopped:
+                    pieces.append({"t": "Quoted", "c": [{"t": "SingleQuote"}, finish(inner)]})
+                else:
+                    self.pos = start
+                    pieces.append("‘")
+                    pieces.extend(self.read(stop))
+                    return pieces
             else:
                 end = self.pos + 1
                 while end < len(text) and text[end] not in "{}\\$`'-~":
                     end += 1
                 pieces.append(text[self.pos : end])
                 self.pos = end
+        self.stopped = False
         return pieces
 
     def _group(self) -> Inline:
@@ -287,7 +316,13 @@ class _Reader:
         if not char.isalpha():
             self.pos += 1
             if char in _ACCENT_SYMBOLS:
-                return [_accent(char, self._raw_argument())]
+                argument = self._raw_argument()
+                if argument == "{}" and (letter := _EMPTY_ACCENT_LETTER.match(text, self.pos)):
+                    # \'{}\i: the accent set before the letter, written for an accented
+                    # letter the font lacked (P{\'{}\i}{\v{s}}ka is Píška)
+                    self.pos = letter.end()
+                    argument = "{" + letter.group(1) + "}"
+                return [_accent(char, argument)]
             if char in _SPACING:
                 return [_SPACING[char]]
             if char in _INVISIBLE:
