@@ -20,6 +20,10 @@ A cause that many entries share is one ``rules`` item instead of thousands of ke
                                                # must then be the same
         deletions: true     # optional: pandoc's text must be cybercoop's with characters
                             # left out (for a reader that drops what it does not know)
+        repeated: '^———'    # optional: the mark a style prints for the previous entry's
+                            # author; where one text has it and the other the author,
+                            # it reads as that author before the texts are compared
+        casefold: true      # optional: compare (and test deletions) without case
         combines: true      # optional, for a rule with text/both: where two causes meet
                             # in one entry, its rewrites are applied first and another
                             # rule must explain the rest (counted as "this + that")
@@ -70,6 +74,8 @@ class Rule:
     both: tuple[tuple[re.Pattern[str], str], ...] = ()
     deletions: bool = False
     combines: bool = False  # its rewrites may be applied before another rule's test
+    repeated: re.Pattern[str] | None = None  # the mark standing for a repeated author
+    casefold: bool = False  # compare without case
 
     def applies(self, file: str, style: str, fields: Mapping[str, str] | None) -> bool:
         """Whether the rule is about this file, style and entry (its ``source`` holds)."""
@@ -92,12 +98,31 @@ class Rule:
         return True
 
     def rewrite(self, ours: str, pandoc: str) -> tuple[str, str]:
-        """Both texts after the rule's ``text`` and ``both`` rewrites."""
+        """Both texts after the rule's ``repeated``, ``text`` and ``both`` rewrites."""
+        ours, pandoc = self._author_for_mark(ours, pandoc)
         for pattern, replacement in self.text:
             ours = pattern.sub(replacement, ours)
         for pattern, replacement in self.both:
             ours, pandoc = pattern.sub(replacement, ours), pattern.sub(replacement, pandoc)
         return ours, pandoc
+
+    def _author_for_mark(self, ours: str, pandoc: str) -> tuple[str, str]:
+        """Where one text starts with the repeated-author mark (MLA's ———) and the other
+        with the author, the mark is replaced by the other text's author: the text up to
+        what follows the mark (". “")."""
+        if self.repeated is None:
+            return ours, pandoc
+        in_ours, in_pandoc = self.repeated.match(ours), self.repeated.match(pandoc)
+        mark = in_ours or in_pandoc
+        if mark is None or (in_ours and in_pandoc):
+            return ours, pandoc
+        marked, other = (ours, pandoc) if in_ours else (pandoc, ours)
+        follows = marked[mark.end() : mark.end() + 3]
+        end = other.find(follows) if follows else -1
+        if end <= 0 or self.repeated.match(other[:end]):
+            return ours, pandoc
+        replaced = other[:end] + marked[mark.end() :]
+        return (replaced, pandoc) if in_ours else (ours, replaced)
 
     def covers(
         self,
@@ -109,9 +134,11 @@ class Rule:
     ) -> bool:
         if not self.applies(file, style, fields):
             return False
+        if self.casefold and ours is not None and pandoc is not None:
+            ours, pandoc = ours.casefold(), pandoc.casefold()
         if self.deletions and not _left_out(ours or "", pandoc or ""):
             return False
-        if self.text or self.both:
+        if self.text or self.both or self.repeated:
             if ours is None or pandoc is None:
                 return False
             ours, pandoc = self.rewrite(ours, pandoc)
@@ -212,9 +239,10 @@ def load(path: Path = KNOWN) -> KnownDifferences:
         )
         text = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("text") or [])
         both = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("both") or [])
-        if not source and not text and not both:
+        repeated = re.compile(str(raw["repeated"])) if raw.get("repeated") else None
+        if not source and not text and not both and not repeated:
             raise ValueError(f"rule {raw['name']} has neither source nor text nor both")
-        if raw.get("combines") and not text and not both:
+        if raw.get("combines") and not text and not both and not repeated:
             raise ValueError(f"rule {raw['name']} combines but rewrites nothing")
         rules.append(
             Rule(
@@ -227,6 +255,8 @@ def load(path: Path = KNOWN) -> KnownDifferences:
                 both,
                 bool(raw.get("deletions", False)),
                 bool(raw.get("combines", False)),
+                repeated,
+                bool(raw.get("casefold", False)),
             )
         )
     return KnownDifferences(items, rules)

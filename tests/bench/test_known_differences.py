@@ -91,3 +91,43 @@ def test_a_combining_rule_must_rewrite(tmp_path: Path) -> None:
 def test_the_shipped_file_loads() -> None:
     k = load()
     assert any(rule.combines for rule in k.rules)
+
+
+REPEATED = """
+rules:
+  - name: repeated
+    styles: [mla]
+    repeated: '^———(?=[.,])'
+    reason: the dash follows the order
+  - name: folded
+    source: {title: '\\\\Dash'}
+    deletions: true
+    casefold: true
+    reason: pandoc joins the words
+"""
+
+
+@pytest.mark.parametrize(
+    ("ours", "pandoc", "explained"),
+    [
+        ("———. “Title.” TUGboat.", "Knuth, Donald. “Title.” TUGboat.", True),
+        ("Knuth, Donald. “Title.” TUGboat.", "———. “Title.” TUGboat.", True),
+        # the rest must read the same
+        ("———. “Title.” TUGboat.", "Knuth, Donald. “Other.” TUGboat.", False),
+        # both show names (or both the dash): nothing for the rule to read
+        ("Knuth, Don. “Title.” TUGboat.", "Knuth, Donald. “Title.” TUGboat.", False),
+    ],
+)
+def test_repeated_author_mark_reads_as_the_other_sides_author(
+    tmp_path: Path, ours: str, pandoc: str, explained: bool
+) -> None:
+    k = known(tmp_path, REPEATED)
+    assert (k.rule("f.bib", "mla", {"title": "Title"}, ours, pandoc) is not None) is explained
+
+
+def test_casefold_ignores_case_only(tmp_path: Path) -> None:
+    k = known(tmp_path, REPEATED)
+    fields = {"title": "Macintosh\\Dash New"}
+    rule = k.rule("f.bib", "mla", fields, "“Macintosh — New.”", "“Macintoshnew.”")
+    assert rule is not None and rule.name == "folded"
+    assert k.rule("f.bib", "mla", fields, "“Macintosh — New.”", "“Macintoshnow.”") is None
