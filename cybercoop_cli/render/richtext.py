@@ -233,9 +233,9 @@ class _Reader:
                 # `quoted': a quotation, so the style decides its marks (APA's double
                 # quotes, single ones inside a quoted title); unclosed, a plain mark.
                 start = self.pos = self.pos + 1
-                inner = self.read("'")
+                quoted = self.read("'")
                 if self.stopped:
-                    pieces.append({"t": "Quoted", "c": [{"t": "SingleQuote"}, finish(inner)]})
+                    pieces.append({"t": "Quoted", "c": [{"t": "SingleQuote"}, finish(quoted)]})
                 else:
                     self.pos = start
                     pieces.append("‘")
