@@ -117,8 +117,10 @@ class Rule:
         if mark is None or (in_ours and in_pandoc):
             return ours, pandoc
         marked, other = (ours, pandoc) if in_ours else (pandoc, ours)
-        follows = marked[mark.end() : mark.end() + 3]
-        end = other.find(follows) if follows else -1
+        # the two characters after the mark (". “"), spaces between them as they fall
+        follows = "".join(marked[mark.end() :].split())[:2]
+        found = re.search(r"\s*".join(map(re.escape, follows)), other) if follows else None
+        end = found.start() if found else -1
         if end <= 0 or self.repeated.match(other[:end]):
             return ours, pandoc
         replaced = other[:end] + marked[mark.end() :]

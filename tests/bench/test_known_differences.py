@@ -112,6 +112,9 @@ rules:
     [
         ("———. “Title.” TUGboat.", "Knuth, Donald. “Title.” TUGboat.", True),
         ("Knuth, Donald. “Title.” TUGboat.", "———. “Title.” TUGboat.", True),
+        # the author is found before pandoc's space after the opening mark, but the
+        # moved space is a difference of its own (another rule must explain it)
+        ("———. “Title.” TUGboat.", "Knuth, Donald.“ Title.” TUGboat.", False),
         # the rest must read the same
         ("———. “Title.” TUGboat.", "Knuth, Donald. “Other.” TUGboat.", False),
         # both show names (or both the dash): nothing for the rule to read
@@ -123,6 +126,16 @@ def test_repeated_author_mark_reads_as_the_other_sides_author(
 ) -> None:
     k = known(tmp_path, REPEATED)
     assert (k.rule("f.bib", "mla", {"title": "Title"}, ours, pandoc) is not None) is explained
+
+
+def test_repeated_author_mark_combines_with_a_dropped_macro(tmp_path: Path) -> None:
+    k = known(
+        tmp_path,
+        REPEATED.replace("    reason: the dash", "    combines: true\n    reason: the dash"),
+    )
+    fields = {"title": "{\\Dash} Title"}
+    rule = k.rule("f.bib", "mla", fields, "———. “— Title.” T.", "Knuth, Donald.“ Title.” T.")
+    assert rule is not None and rule.name == "repeated + folded"
 
 
 def test_casefold_ignores_case_only(tmp_path: Path) -> None:
