@@ -88,7 +88,10 @@ ENTRY_TYPES: Mapping[str, str] = {
 }
 
 _ARTICLE_LIKE = frozenset({"article", "periodical", "suppperiodical", "review"})
-_CHAPTER_LIKE = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
+# (@conference is biblatex's alias of @inproceedings: its booktitle is the proceedings.)
+_CHAPTER_LIKE = frozenset(
+    {"inbook", "incollection", "inproceedings", "conference", "inreference", "bookinbook"}
+)
 _NUMBER_IS_SERIES = frozenset(
     {
         "book",

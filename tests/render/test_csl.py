@@ -143,3 +143,10 @@ def test_dates_biber_reads_and_pandoc_formats() -> None:
 )
 def test_biblatex_date_fields_read_as_biber_reads_them(raw: str, expected: CslDate | None) -> None:
     assert to_csl(source("book", date=raw)).dates.get("issued") == expected
+
+
+def test_conference_is_inproceedings_with_its_booktitle() -> None:
+    # biblatex's alias: the booktitle is the proceedings the paper appeared in
+    item = to_csl(source("conference", title="Paper", booktitle="Proceedings of {X}"))
+    assert item.type == "paper-conference"
+    assert item.plain("container-title") == "Proceedings of X"
