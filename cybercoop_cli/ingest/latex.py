@@ -105,6 +105,7 @@ _SYMBOLS = {
     "textregistered": "®",
     "texttrademark": "™",
     "textdegree": "°",
+    "textmu": "\u03bc",  # Greek mu, which Unicode prefers for the micro sign
     "euro": "€",
     "pounds": "£",
     "textbackslash": "\ue003",

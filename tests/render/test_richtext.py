@@ -90,6 +90,8 @@ def test_control_word_swallows_following_space() -> None:
             "at the American Mathematical Society, Steering Committee on Textures",
         ),
         ("\\cs{starttext} and \\slMF", "\\starttext and MF"),
+        # \textmu{} is the micro sign (Greek mu, as Unicode prefers and pandoc prints)
+        ("1.55 \\textmu{} m, 1.3\\textmu{}m", "1.55 \u03bc m, 1.3\u03bcm"),
         # `x' is a quotation (the style sets its marks); an apostrophe, an unclosed mark
         # or one whose group ends first is text
         ("Typesetting `Normaltext' it's", "Typesetting ‘Normaltext’ it’s"),
