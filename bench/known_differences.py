@@ -20,6 +20,13 @@ A cause that many entries share is one ``rules`` item instead of thousands of ke
                                                # must then be the same
         deletions: true     # optional: pandoc's text must be cybercoop's with characters
                             # left out (for a reader that drops what it does not know)
+        repeated: '^———'    # optional: the mark a style prints for the previous entry's
+                            # author; where one text has it and the other the author,
+                            # it reads as that author before the texts are compared
+        casefold: true      # optional: compare (and test deletions) without case
+        combines: true      # optional, for a rule with text/both: where two causes meet
+                            # in one entry, its rewrites are applied first and another
+                            # rule must explain the rest (counted as "this + that")
         reason: why cybercoop is right
 
 A rule with ``text`` covers a difference only when the rewrite explains all of it; a rule
@@ -32,7 +39,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -66,15 +73,12 @@ class Rule:
     reason: str
     both: tuple[tuple[re.Pattern[str], str], ...] = ()
     deletions: bool = False
+    combines: bool = False  # its rewrites may be applied before another rule's test
+    repeated: re.Pattern[str] | None = None  # the mark standing for a repeated author
+    casefold: bool = False  # compare without case
 
-    def covers(
-        self,
-        file: str,
-        style: str,
-        fields: Mapping[str, str] | None,
-        ours: str | None,
-        pandoc: str | None,
-    ) -> bool:
+    def applies(self, file: str, style: str, fields: Mapping[str, str] | None) -> bool:
+        """Whether the rule is about this file, style and entry (its ``source`` holds)."""
         if "all" not in self.styles and style not in self.styles:
             return False
         if "all" not in self.files and not any(fnmatch.fnmatch(file, f) for f in self.files):
@@ -91,15 +95,55 @@ class Rule:
                 )
                 if not any(pattern.search(v) for v in values):
                     return False
+        return True
+
+    def rewrite(self, ours: str, pandoc: str) -> tuple[str, str]:
+        """Both texts after the rule's ``repeated``, ``text`` and ``both`` rewrites."""
+        ours, pandoc = self._author_for_mark(ours, pandoc)
+        for pattern, replacement in self.text:
+            ours = pattern.sub(replacement, ours)
+        for pattern, replacement in self.both:
+            ours, pandoc = pattern.sub(replacement, ours), pattern.sub(replacement, pandoc)
+        return ours, pandoc
+
+    def _author_for_mark(self, ours: str, pandoc: str) -> tuple[str, str]:
+        """Where one text starts with the repeated-author mark (MLA's ———) and the other
+        with the author, the mark is replaced by the other text's author: the text up to
+        what follows the mark (". “")."""
+        if self.repeated is None:
+            return ours, pandoc
+        in_ours, in_pandoc = self.repeated.match(ours), self.repeated.match(pandoc)
+        mark = in_ours or in_pandoc
+        if mark is None or (in_ours and in_pandoc):
+            return ours, pandoc
+        marked, other = (ours, pandoc) if in_ours else (pandoc, ours)
+        # the two characters after the mark (". “"), spaces between them as they fall
+        follows = "".join(marked[mark.end() :].split())[:2]
+        found = re.search(r"\s*".join(map(re.escape, follows)), other) if follows else None
+        end = found.start() if found else -1
+        if end <= 0 or self.repeated.match(other[:end]):
+            return ours, pandoc
+        replaced = other[:end] + marked[mark.end() :]
+        return (replaced, pandoc) if in_ours else (ours, replaced)
+
+    def covers(
+        self,
+        file: str,
+        style: str,
+        fields: Mapping[str, str] | None,
+        ours: str | None,
+        pandoc: str | None,
+    ) -> bool:
+        if not self.applies(file, style, fields):
+            return False
+        if self.casefold and ours is not None and pandoc is not None:
+            ours, pandoc = ours.casefold(), pandoc.casefold()
         if self.deletions and not _left_out(ours or "", pandoc or ""):
             return False
-        if self.text or self.both:
+        if self.text or self.both or self.repeated:
             if ours is None or pandoc is None:
                 return False
-            for pattern, replacement in self.text:
-                ours = pattern.sub(replacement, ours)
-            for pattern, replacement in self.both:
-                ours, pandoc = pattern.sub(replacement, ours), pattern.sub(replacement, pandoc)
+            ours, pandoc = self.rewrite(ours, pandoc)
             return " ".join(ours.split()) == " ".join(pandoc.split())
         return True
 
@@ -143,10 +187,25 @@ class KnownDifferences:
         ours: str,
         pandoc: str,
     ) -> Rule | None:
-        """The first rule that explains this difference, if any."""
+        """The first rule that explains this difference, if any.
+
+        Where no rule explains it alone, a rule marked ``combines`` (one with rewrites,
+        whose own conditions hold for the entry) rewrites both texts first and another
+        rule must then explain all that is left: two causes met in one entry. The
+        answer is then the second rule under the name ``first + second``.
+        """
         for rule in self.rules:
             if rule.covers(file, style, fields, ours, pandoc):
                 return rule
+        for first in self.rules:
+            if not first.combines or not first.applies(file, style, fields):
+                continue
+            rewritten = first.rewrite(ours, pandoc)
+            if rewritten == (ours, pandoc):
+                continue  # the first cause is not in this entry
+            for second in self.rules:
+                if second is not first and second.covers(file, style, fields, *rewritten):
+                    return replace(second, name=f"{first.name} + {second.name}")
         return None
 
 
@@ -182,8 +241,11 @@ def load(path: Path = KNOWN) -> KnownDifferences:
         )
         text = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("text") or [])
         both = tuple((re.compile(str(a)), str(b)) for a, b in raw.get("both") or [])
-        if not source and not text and not both:
+        repeated = re.compile(str(raw["repeated"])) if raw.get("repeated") else None
+        if not source and not text and not both and not repeated:
             raise ValueError(f"rule {raw['name']} has neither source nor text nor both")
+        if raw.get("combines") and not text and not both and not repeated:
+            raise ValueError(f"rule {raw['name']} combines but rewrites nothing")
         rules.append(
             Rule(
                 str(raw["name"]),
@@ -194,6 +256,9 @@ def load(path: Path = KNOWN) -> KnownDifferences:
                 reason,
                 both,
                 bool(raw.get("deletions", False)),
+                bool(raw.get("combines", False)),
+                repeated,
+                bool(raw.get("casefold", False)),
             )
         )
     return KnownDifferences(items, rules)

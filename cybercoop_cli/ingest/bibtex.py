@@ -222,7 +222,12 @@ def _read_bibliography(
             raw_entries.append(entry)
     evaluated = [_evaluate(entry, macros, problems) for entry in raw_entries]
     _inherit_crossrefs(evaluated, problems)
-    sources = tuple(_to_source(entry, fields, problems) for entry, fields in evaluated)
+    # An @xdata entry only holds fields for others (biblatex never prints it).
+    sources = tuple(
+        _to_source(entry, fields, problems)
+        for entry, fields in evaluated
+        if entry.entry_type != "xdata"
+    )
     order = {str(path): index for index, path in enumerate(paths)}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.file, p.line or 0))
     return Bibliography(sources, tuple(problems))
@@ -279,8 +284,34 @@ def _split(text: str, name: str) -> SplitResult:
     # bibtexparser logs parse failures itself; we report them, with line numbers, instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     runs: list[str] = []
+    if _COMMENTED_AT.search(text):
+        text = _blank_commented_lines(text)
     library = parse_string(_park_runs(text, runs), parse_stack=[])
     return _read_blocks(library, runs, text, name)
+
+
+# A line commented out with % that holds an @ (a commented-out entry, as biber's test
+# files have): biber and pandoc skip it, bibtexparser would read the entry.
+_COMMENTED_AT = re.compile(r"^[ \t]*%[^\n]*@", re.MULTILINE)
+_COMMENT_LINE = re.compile(r"^[ \t]*%[^\n]*", re.MULTILINE)
+
+
+def _blank_commented_lines(text: str) -> str:
+    """``text`` with every %-comment line outside an entry's braces blanked (same length,
+    so line numbers stay)."""
+    out: list[str] = []
+    depth = 0
+    position = 0
+    for match in _COMMENT_LINE.finditer(text):
+        before = text[position : match.start()]
+        depth = max(0, depth + before.count("{") - before.count("}"))
+        out.append(before)
+        out.append(" " * len(match.group(0)) if depth == 0 else match.group(0))
+        if depth:
+            depth = max(0, depth + match.group(0).count("{") - match.group(0).count("}"))
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _read_blocks(library: Library, runs: list[str], text: str, name: str) -> SplitResult:
@@ -929,16 +960,27 @@ def _inherit_crossrefs(
             parent_key = (child_fields.get("crossref") or child_fields.get("xdata") or "").strip()
             parent = by_key.get(parent_key.lower()) if parent_key else None
             if parent is not None and parent[0].key.lower() in done:
-                _take_fields(child.entry_type, child_fields, parent[1])
+                # XDATA's fields are the child's own, under the same names (biber); a
+                # crossref parent's title is the child's booktitle, and so on.
+                verbatim = not child_fields.get("crossref")
+                _take_fields(child.entry_type, child_fields, parent[1], verbatim=verbatim)
             done.add(child.key.lower())
 
 
-def _take_fields(child_type: str, fields: dict[str, str], parent_fields: dict[str, str]) -> None:
+def _take_fields(
+    child_type: str,
+    fields: dict[str, str],
+    parent_fields: dict[str, str],
+    *,
+    verbatim: bool = False,
+) -> None:
     for name, value in parent_fields.items():
         if name in _NOT_INHERITED:
             continue
         target = name
-        if name == "title" and child_type in _PARENT_TITLE_AS:
+        if verbatim:
+            pass
+        elif name == "title" and child_type in _PARENT_TITLE_AS:
             target = _PARENT_TITLE_AS[child_type]
         elif name == "subtitle" and child_type in _PARENT_TITLE_AS:
             target = "booksubtitle"

@@ -105,6 +105,7 @@ _SYMBOLS = {
     "textregistered": "®",
     "texttrademark": "™",
     "textdegree": "°",
+    "textmu": "\u03bc",  # Greek mu, which Unicode prefers for the micro sign
     "euro": "€",
     "pounds": "£",
     "textbackslash": "\ue003",
@@ -190,6 +191,9 @@ _ESCAPED = {
     ":": " ",
     ";": " ",
     "!": "",
+    # \/ is an italic correction and \- a discretionary hyphen: neither prints.
+    "/": "",
+    "-": "",
 }
 _DASHES = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"}
 
@@ -199,7 +203,7 @@ _TOKEN = re.compile(
                                |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     | \\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<lacc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
                                |\s+(?P<lacc_bare>[A-Za-z]))
-    | \\(?P<esc>[&%$\#_{}\ ,:;!])
+    | \\(?P<esc>[&%$\#_{}\ ,:;!/\-])
     | \\(?P<cmd>[A-Za-z]+)\*?\s*(?P<arg>\{(?P<inner>[^{}]*)\})?
     | (?P<dash>---|--|``|''|~)
     | (?P<brace>[{}])
@@ -269,9 +273,16 @@ def latex_to_unicode(text: str) -> str:
     return _SPACE.sub(" ", out).strip()
 
 
+# An accent on an empty group before a letter (\'{}\i): an accented letter the font
+# lacked, written as the accent set before it.
+_EMPTY_ACCENT = re.compile(r"\\([`'^~=.\"])\{\}(\\[ij](?![A-Za-z])|[A-Za-z])")
+
+
 def _decode(text: str) -> str:
     """The token passes: math first, then commands, escapes, dashes and braces."""
     out = text
+    if "{}" in out:
+        out = _EMPTY_ACCENT.sub(r"\\\1{\2}", out)
     if "$" in out:
         # Math first, whole, before the text pass could read \\alpha as a word.
         out = _MATH.sub(lambda m: _fallback(m.group(0)), out)

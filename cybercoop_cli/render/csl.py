@@ -88,7 +88,10 @@ ENTRY_TYPES: Mapping[str, str] = {
 }
 
 _ARTICLE_LIKE = frozenset({"article", "periodical", "suppperiodical", "review"})
-_CHAPTER_LIKE = frozenset({"inbook", "incollection", "inproceedings", "inreference", "bookinbook"})
+# (@conference is biblatex's alias of @inproceedings: its booktitle is the proceedings.)
+_CHAPTER_LIKE = frozenset(
+    {"inbook", "incollection", "inproceedings", "conference", "inreference", "bookinbook"}
+)
 _NUMBER_IS_SERIES = frozenset(
     {
         "book",
@@ -207,7 +210,11 @@ _EPRINT_URLS = {
 }
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
-_EDTF = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(~|\?|%)?$")
+_EDTF = re.compile(r"^(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?(~|\?|%)?$")
+# A time of day after the date (2001-01-03T15:00:00Z): biber reads it, CSL has no time.
+_TIME = re.compile(r"(?<=\d)T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+# An unspecified month or day (1999-XX, 1999-01-XX): the date is known to the year or month.
+_UNSPECIFIED_TAIL = re.compile(r"(?<=\d)(?:-XX)+(?=[~?%]?$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,7 +599,13 @@ def _date(fields: _Fields, prefix: str) -> CslDate | None:
     return CslDate(parts=(tuple(parts),))
 
 
-def _parse_edtf(raw: str) -> CslDate:
+# EDTF's unspecified digits (199X, 19XX) and long years (Y17000002, Y-170000002).
+_EDTF_OTHER = re.compile(r"^(?:-?\d{1,3}X{1,3}|\d{2}XX|Y-?\d{5,})$")
+
+
+def _parse_edtf(raw: str) -> CslDate | None:
+    """A biblatex date field (EDTF, as biber reads it); None where biber rejects it
+    (1985-1030, 1.5.1998, 1995-1-04: not ISO 8601) and drops the date."""
     pieces = raw.split("/")
     parts: list[tuple[int, ...]] = []
     circa = False
@@ -603,13 +616,18 @@ def _parse_edtf(raw: str) -> CslDate:
         and (pieces[1].strip() in ("", ".."))
     )
     for piece in pieces:
-        piece = piece.strip()
+        piece = _UNSPECIFIED_TAIL.sub("", _TIME.sub("", piece.strip()))
         if not piece or piece == "..":
             continue
         match = _EDTF.match(piece)
         if not match:
-            return CslDate(literal=raw)
+            # 199X, Y17000002: an EDTF date CSL cannot hold, printed as written
+            return CslDate(literal=raw) if _EDTF_OTHER.match(piece) else None
         numbers = tuple(int(g) for g in match.groups()[:3] if g is not None)
+        if len(numbers) > 1 and not (1 <= numbers[1] <= 12 or 21 <= numbers[1] <= 24):
+            return None  # no month (nor season): biber rejects the date, as pandoc does
+        if len(numbers) > 2 and not 1 <= numbers[2] <= 31:
+            return None
         circa = circa or match.group(4) in ("~", "%")
         parts.append(numbers)
     if not parts:

@@ -45,9 +45,32 @@ _PLAIN_SWITCHES = frozenset(
 # Spacing commands: \, is a thin space (pandoc reads U+2006), \; and \: wider ones, \!
 # a negative thin space (nothing).
 _SPACING = {",": "\u2006", ";": "\u2005", ":": "\u2005", "!": ""}
+# \/ (an italic correction) prints nothing; \- (a place the word may break) is a soft
+# hyphen, as pandoc reads it.
+_INVISIBLE = {"/": "", "-": "\u00ad"}
 # Commands that print their own text: biblatex's page suffixes (\psq "f.", \psqq "ff.",
-# after a thin space), TUGboat's spaced em dash.
+# after a thin space), TUGboat's spaced em dash and the abbreviations its macros
+# (tugboat.def) spell out.
 _TEXT_COMMANDS = {"psq": "\u2006f.", "psqq": "\u2006ff.", "Dash": "\u2009—\u2009"}
+_TEXT_COMMANDS.update(
+    {
+        "AMS": "American Mathematical Society",
+        "SC": "Steering Committee",
+        "TeXtures": "Textures",
+        "slMF": "MF",  # \MF in the slanted logo font
+    }
+)
+# Plain TeX's and TUGboat's font selections (\eightrm, \ninesmc, \sltt, \acrosl, the
+# logo font \manual) change the type, and glue and line-breaking commands (\hfil,
+# \nobreak) the spacing: none prints text.
+_FONT_SWITCH = re.compile(
+    r"(?:five|six|seven|eight|nine|ten|eleven|twelve)(?:rm|sl|tt|it|bf|smc|sc|sf|sy|uit)"
+    r"|sltt|slc|smc|acrosl|manual"
+)
+_NOTHING = frozenset({"break", "nobreak", "unskip", "ignorespaces", "leavevmode"})
+_GLUE = frozenset({"hfil", "hfill", "hss"})
+# The letter after an accent on an empty group (\'{}\i, \'{}a).
+_EMPTY_ACCENT_LETTER = re.compile(r"(\\[ij](?![A-Za-z])|[A-Za-z])")
 # \phantom{x} and friends take up x's room but print nothing.
 _PHANTOMS = frozenset({"phantom", "hphantom", "vphantom"})
 # Spacing primitives and their dimension (\kern1pt), and \char'134 (a character code).
@@ -151,14 +174,31 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.stopped = False  # whether the last read ended at its stop (not the text's end)
+
+    def _single_close(self) -> bool:
+        """A ``'`` here closes a `single quotation`: not an apostrophe inside a word
+        (it's), not half of ``''`` (as pandoc's reader decides)."""
+        text, pos = self.text, self.pos
+        if text[pos] != "'" or text.startswith("''", pos):
+            return False
+        return pos + 1 >= len(text) or not text[pos + 1].isalnum()
 
     def read(self, stop: str = "") -> list[Inline | str]:
-        """Read pieces (text or inline nodes) up to ``stop`` (``}`` or ``''``) or the end."""
+        """Read pieces (text or inline nodes) up to ``stop`` (``}``, ``''``, or ``'`` for
+        a single quotation's close) or the end."""
         text = self.text
         pieces: list[Inline | str] = []
         while self.pos < len(text):
-            if stop and text.startswith(stop, self.pos):
+            if stop == "'" and self._single_close():
+                self.pos += 1
+                self.stopped = True
+                return pieces
+            if stop == "'" and text[self.pos] == "}":
+                break  # the group ends first: no quotation
+            if stop and stop != "'" and text.startswith(stop, self.pos):
                 self.pos += len(stop)
+                self.stopped = True
                 return pieces
             char = text[self.pos]
             if char == "{":
@@ -190,14 +230,24 @@ class _Reader:
                 self.pos += 1
                 pieces.append("’")
             elif char == "`":
-                self.pos += 1
-                pieces.append("‘")
+                # `quoted': a quotation, so the style decides its marks (APA's double
+                # quotes, single ones inside a quoted title); unclosed, a plain mark.
+                start = self.pos = self.pos + 1
+                quoted = self.read("'")
+                if self.stopped:
+                    pieces.append({"t": "Quoted", "c": [{"t": "SingleQuote"}, finish(quoted)]})
+                else:
+                    self.pos = start
+                    pieces.append("‘")
+                    pieces.extend(self.read(stop))
+                    return pieces
             else:
                 end = self.pos + 1
                 while end < len(text) and text[end] not in "{}\\$`'-~":
                     end += 1
                 pieces.append(text[self.pos : end])
                 self.pos = end
+        self.stopped = False
         return pieces
 
     def _group(self) -> Inline:
@@ -266,9 +316,17 @@ class _Reader:
         if not char.isalpha():
             self.pos += 1
             if char in _ACCENT_SYMBOLS:
-                return [_accent(char, self._raw_argument())]
+                argument = self._raw_argument()
+                if argument == "{}" and (letter := _EMPTY_ACCENT_LETTER.match(text, self.pos)):
+                    # \'{}\i: the accent set before the letter, written for an accented
+                    # letter the font lacked (P{\'{}\i}{\v{s}}ka is Píška)
+                    self.pos = letter.end()
+                    argument = "{" + letter.group(1) + "}"
+                return [_accent(char, argument)]
             if char in _SPACING:
                 return [_SPACING[char]]
+            if char in _INVISIBLE:
+                return [_INVISIBLE[char]] if _INVISIBLE[char] else []
             if char == "\\":
                 return [" "]
             return [_ESCAPES.get(char, char)]
@@ -323,10 +381,21 @@ class _Reader:
             return [{"t": "Link", "c": [["", [], []], self._argument(), [target, ""]]}]
         if name in ("nolinkurl", "path"):
             return [self._raw_argument().strip().strip("{}")]
+        if name == "cs":
+            # TUGboat's \cs{name}: the control sequence \name, as typewriter code
+            return [{"t": "Code", "c": [["", [], []], "\\" + stringify(self._argument())]}]
         if name == "texttt":
             code = stringify(self._argument())
             return [{"t": "Code", "c": [["", [], []], code]}]
-        if name in _SWITCHES or name in _PLAIN_SWITCHES:
+        if name in _GLUE:
+            self._skip_space()
+            return [" "]  # stretchable space between words
+        if (
+            name in _SWITCHES
+            or name in _PLAIN_SWITCHES
+            or name in _NOTHING
+            or _FONT_SWITCH.fullmatch(name)
+        ):
             self._skip_space()
             return []  # a switch outside a group: nothing to wrap
         if name in ("mkbibparens",):

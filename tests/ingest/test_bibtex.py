@@ -243,3 +243,33 @@ def test_tie_between_initials_is_a_space() -> None:
 def test_dashes_in_a_given_name_are_decoded() -> None:
     people, _ = parse_names("Wu, Yi--Ching (Jean)")
     assert people[0].given == "Yi–Ching (Jean)"
+
+
+def test_entries_commented_out_with_percent_are_skipped(tmp_path: Path) -> None:
+    # biber's test files comment entries out line by line; biber and pandoc skip them
+    path = write(
+        tmp_path,
+        "c.bib",
+        "% a header with an @ sign\n"
+        "%@BOOK{gone,\n%  AUTHOR = {Smith}\n%}\n"
+        "@book{kept, title = {A {100%} value\n% not a comment inside braces @}, year = 2001}\n"
+        "@book{after, title = {B}, year = 2002}\n",
+    )
+    bib = read_bibliography([path])
+    assert [s.key for s in bib.sources] == ["kept", "after"]
+    assert "% not a comment inside braces @" in bib.sources[0].fields["title"]
+    assert bib.sources[1].line == 7  # line numbers unchanged
+
+
+def test_xdata_fields_are_the_entrys_own_and_xdata_is_no_reference(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@inbook{child, xdata = {shared}, title = {Chapter}, booktitle = {Book}}\n"
+        "@xdata{shared, author = {Ann Author}, publisher = {P}}\n",
+    )
+    bib = read_bibliography([path])
+    assert [s.key for s in bib.sources] == ["child"]
+    # biber copies XDATA fields under their own names (no crossref's author -> bookauthor)
+    assert bib.sources[0].fields["author"] == "Ann Author"
+    assert [p.family for p in bib.sources[0].authors] == ["Author"]

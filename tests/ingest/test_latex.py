@@ -29,6 +29,10 @@ from cybercoop_cli.ingest.latex import latex_to_unicode
         (r"$\alpha$-helix", "α-helix"),
         ("plain  text\n across lines", "plain text across lines"),
         (r"\unknowncommand{kept}", "kept"),
+        # an accent on an empty group before a letter: the accented letter
+        (r"P{\'{}\i}{\v{s}}ka, Ji{\v{r}}{\'{}\i}", "Píška, Jiří"),
+        # an italic correction and a discretionary hyphen print nothing
+        (r"{Umlaut\/}s, hy\-phen", "Umlauts, hyphen"),
         # An empty group keeps TeX from joining the characters: they stay as typed.
         (r"C-{}- and `{}`q'{}' -{}-{}- a{-}-b", "C-- and ``q'' --- a--b"),
     ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+import pytest
+
 from cybercoop_cli.model import Person, Source
 from cybercoop_cli.render.csl import CslDate, to_csl
 
@@ -117,3 +119,34 @@ def test_dates_biber_reads_and_pandoc_formats() -> None:
     )
     # a literal goes to pandoc as {literal: ...}; a bare string is read as EDTF only
     assert CslDate(literal="1985a").to_meta()["t"] == "MetaMap"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a time of day: biber reads the date, CSL holds no time
+        ("2001-01-03T15:00:00", CslDate(parts=((2001, 1, 3),))),
+        ("2016-01-19T14:20:00.000Z", CslDate(parts=((2016, 1, 19),))),
+        ("2001-01-03T17:07:34+05:00", CslDate(parts=((2001, 1, 3),))),
+        # an unspecified month or day: known to the year (month)
+        ("1999-XX-XX", CslDate(parts=((1999,),))),
+        ("1999-01-XX", CslDate(parts=((1999, 1),))),
+        # not ISO 8601: biber rejects the date and drops it, as pandoc does
+        ("1985-1030", None),
+        ("1.5.1998", None),
+        ("1995-1-04", None),
+        ("1996-13-03", None),
+        ("1996-12-32", None),
+        # seasons stay
+        ("2003-21", CslDate(parts=((2003, 21),))),
+    ],
+)
+def test_biblatex_date_fields_read_as_biber_reads_them(raw: str, expected: CslDate | None) -> None:
+    assert to_csl(source("book", date=raw)).dates.get("issued") == expected
+
+
+def test_conference_is_inproceedings_with_its_booktitle() -> None:
+    # biblatex's alias: the booktitle is the proceedings the paper appeared in
+    item = to_csl(source("conference", title="Paper", booktitle="Proceedings of {X}"))
+    assert item.type == "paper-conference"
+    assert item.plain("container-title") == "Proceedings of X"

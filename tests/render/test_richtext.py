@@ -84,7 +84,38 @@ def test_control_word_swallows_following_space() -> None:
         ("the ''lion and man'' problem", "the ”lion and man” problem"),
         # AAS journal macros (ADS exports) are the journals' abbreviations
         ("\\apj, \\mnras", "ApJ, MNRAS"),
+        # TUGboat's abbreviations print what tugboat.def defines them as
+        (
+            "at the {\\AMS}, {\\SC} on {\\TeXtures}",
+            "at the American Mathematical Society, Steering Committee on Textures",
+        ),
+        ("\\cs{starttext} and \\slMF", "\\starttext and MF"),
+        # \textmu{} is the micro sign (Greek mu, as Unicode prefers and pandoc prints)
+        ("1.55 \\textmu{} m, 1.3\\textmu{}m", "1.55 \u03bc m, 1.3\u03bcm"),
+        # `x' is a quotation (the style sets its marks); an apostrophe, an unclosed mark
+        # or one whose group ends first is text
+        ("Typesetting `Normaltext' it's", "Typesetting ‘Normaltext’ it’s"),
+        ("{`open} and it's", "‘open and it’s"),
+        # an accent on an empty group before a letter is the accented letter
+        ("P{\\'{}\\i}{\\v{s}}ka", "Píška"),
+        # font selections (plain TeX's sizes, TUGboat's fonts) and glue print nothing
+        ("{\\eightrm X} {\\acrosl DVI\\/}2 {\\manual META}\\hfil end", "X DVI2 META end"),
+        # an italic correction prints nothing; \- is a soft hyphen (as pandoc reads it)
+        ("{\\it Umlaut\\/}s and Hy\\-phen", "Umlauts and Hy\u00adphen"),
     ],
 )
 def test_commands_print_what_latex_prints(raw: str, expected: str) -> None:
     assert stringify(latex_inlines(raw)) == expected
+
+
+def test_single_quotation_is_a_quoted_node_as_pandoc_reads_it() -> None:
+    # A Quoted node, so citeproc gives APA its double marks and flips it inside quotes.
+    assert latex_inlines("`Hey' and `a' it's") == [
+        {"t": "Quoted", "c": [{"t": "SingleQuote"}, [{"t": "Str", "c": "Hey"}]]},
+        {"t": "Space"},
+        {"t": "Str", "c": "and"},
+        {"t": "Space"},
+        {"t": "Quoted", "c": [{"t": "SingleQuote"}, [{"t": "Str", "c": "a"}]]},
+        {"t": "Space"},
+        {"t": "Str", "c": "it’s"},
+    ]
