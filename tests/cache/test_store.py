@@ -321,9 +321,14 @@ def test_a_cache_of_other_code_is_emptied(
 ) -> None:
     review_json(example_project)
     assert rows()
+    full = cache_file().stat().st_size
     monkeypatch.setattr(cache_module, "code_stamp", lambda: "another version")
     connect().close()
     assert rows() == []
+    assert cache_file().stat().st_size < full  # the dropped rows' pages are given back
+    with sqlite3.connect(cache_file()) as conn:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        assert free * 4 <= conn.execute("PRAGMA page_count").fetchone()[0]
 
 
 def test_a_cache_of_another_schema_is_made_anew_and_used(example_project: Path) -> None:
