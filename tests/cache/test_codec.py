@@ -36,6 +36,18 @@ def test_notes_and_their_problems_round_trip(example_project: Path, tmp_path: Pa
     assert read_note(broken, "broken.md")[1]  # a note with problems was among them
 
 
+def test_decoded_notes_have_every_field_of_their_classes(example_project: Path) -> None:
+    """The codec fills the notes' instances field by field, not through __init__."""
+    from dataclasses import fields
+
+    path = sorted((example_project / "notes").iterdir())[0]
+    note, _ = decode_note_result(roundtrip(encode_note_result(read_note(path, path.name))))
+    assert note is not None and note.claims
+    for made in (note, note.annotation, *note.claims):
+        assert set(vars(made)) == {field.name for field in fields(made)}, type(made)
+        assert hash(made) == hash(type(made)(*(getattr(made, f.name) for f in fields(made))))
+
+
 def test_a_note_that_failed_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
     path.write_text("no front matter\n")
