@@ -72,6 +72,8 @@ IndexRow = tuple[str, int, str]
 
 INDEX, NOTE, BIB, BIBLIOGRAPHY, MEMO = "index", "note", "bib", "bibliography", "memo"
 REVIEW = "review"
+#: The name of the index row that holds the files read since the whole index was written.
+RECENT = "recent"
 #: The name of a bibliography's head row (the others are numbered from "0").
 HEAD = "head"
 
@@ -267,6 +269,7 @@ class ReviewCache:
         #: Rows that failed their check this run (rebuilt from the inputs).
         self.damaged = 0
         self._index: dict[str, dict[str, IndexRow]] = {}
+        self._recent: dict[str, dict[str, IndexRow]] = {}
 
     @classmethod
     def open(cls, review_file: Path) -> ReviewCache:
@@ -366,54 +369,65 @@ class ReviewCache:
 
     def _write_index(self, scan: Scan) -> None:
         """Write the file index if it changed (a file was read, added or removed), and
-        drop the rows of notes that are gone; even when a memo then serves the command."""
-        known = sum(len(rows) for rows in self._index.values())
+        drop the rows of notes that are gone; even when a memo then serves the command.
+
+        Files read again while none was added or removed go to a small second row,
+        :data:`RECENT`, read over the first: after one edited note of 10,000 the whole
+        index (1.4 MB) is not written again. Once the recent row holds a twentieth of
+        the files, or a file is gone, the whole index is written and the recent row
+        dropped.
+        """
+        index = self._index
+        known = sum(len(rows) for rows in index.values())
         if not scan.fresh and known == len(scan.digests):
             return
-        index: dict[str, list[list[Any]]] = {}
-        for d, digest in scan.digests.items():
-            columns = index.setdefault(scan.kinds[d], [[], [], [], []])
-            for column, item in zip(
-                columns, (d, scan.states[d], scan.hashed_at[d], digest), strict=True
-            ):
-                column.append(item)
+        gone = [name for rows in index.values() for name in rows if name not in scan.digests]
+        recent = {name for rows in self._recent.values() for name in rows} | scan.fresh
+        if index and not gone and len(recent) <= max(100, known // 20):
+            with self.conn:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._sealed(INDEX, RECENT, "", 0, "", _dumps(_index_columns(scan, recent))),
+                )
+            return
         with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._sealed(INDEX, "", "", 0, "", _dumps(index)),
+                self._sealed(INDEX, "", "", 0, "", _dumps(_index_columns(scan, scan.digests))),
+            )
+            self.conn.execute(
+                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?",
+                (self.id, INDEX, RECENT),
             )
             # The notes the index knew; every note's, if there was no sound index.
-            known_notes: Iterable[str] = self._index.get(NOTE, {})
-            if not self._index:
+            known_notes: Iterable[str] = index.get(NOTE, {})
+            if not index:
                 query = "SELECT name FROM entry WHERE review = ? AND kind = ?"
                 known_notes = [n for (n,) in self.conn.execute(query, (self.id, NOTE))]
-            gone = [(self.id, NOTE, name) for name in known_notes if name not in scan.digests]
             self.conn.executemany(
-                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?", gone
+                "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?",
+                [(self.id, NOTE, name) for name in known_notes if name not in scan.digests],
             )
 
     def _read_index(self) -> dict[str, dict[str, IndexRow]]:
-        """The file index: kind -> display name -> (state, hashed_at, digest).
+        """The file index: kind -> display name -> (state, hashed_at, digest), the
+        :data:`RECENT` row read over the whole one.
 
         Stored by columns (kind -> [names, states, times, digests]) and checked a column
         at a time: 10,000 rows are read on every run.
         """
-        index: dict[str, dict[str, IndexRow]] = {}
-        for _, _, value in self._values(INDEX, ""):
+        rows: dict[str, dict[str, dict[str, IndexRow]]] = {}
+        for name, _, value in self._values(INDEX):
             try:
-                for kind, (names, states, times, digests) in value.items():
-                    if not len(names) == len(states) == len(times) == len(digests):
-                        raise ValueError("the index's columns differ in length")
-                    if {*map(type, names), *map(type, states), *map(type, digests)} - {str}:
-                        raise TypeError("a name, state or digest must be text")
-                    if set(map(type, times)) - {int}:
-                        raise TypeError("a time must be a number")
-                    index[kind] = dict(
-                        zip(names, zip(states, times, digests, strict=True), strict=True)
-                    )
+                rows[name] = _index_rows(value)
             except (TypeError, ValueError, AttributeError):
                 self.damaged += 1
-                index = {}
+                rows = {"": {}}  # no part can be trusted alone: read the files again
+                break
+        index = rows.get("", {})
+        self._recent = rows.get(RECENT, {}) if index else {}
+        for kind, recent in self._recent.items():
+            index.setdefault(kind, {}).update(recent)
         self._index = index
         return index
 
@@ -594,6 +608,32 @@ def _release_free_pages(conn: sqlite3.Connection) -> None:
     if free * 4 > conn.execute("PRAGMA page_count").fetchone()[0]:
         # executescript runs it to the end: execute() takes one step, which frees one page.
         conn.executescript("PRAGMA incremental_vacuum")
+
+
+def _index_columns(scan: Scan, names: Iterable[str]) -> dict[str, list[list[Any]]]:
+    """The index entries of ``names`` by kind and by column: names, states, times, digests."""
+    index: dict[str, list[list[Any]]] = {}
+    for d in names:
+        columns = index.setdefault(scan.kinds[d], [[], [], [], []])
+        for column, item in zip(
+            columns, (d, scan.states[d], scan.hashed_at[d], scan.digests[d]), strict=True
+        ):
+            column.append(item)
+    return index
+
+
+def _index_rows(value: Any) -> dict[str, dict[str, IndexRow]]:
+    """An index row's columns as kind -> name -> (state, hashed_at, digest), checked."""
+    index: dict[str, dict[str, IndexRow]] = {}
+    for kind, (names, states, times, digests) in value.items():
+        if not len(names) == len(states) == len(times) == len(digests):
+            raise ValueError("the index's columns differ in length")
+        if {*map(type, names), *map(type, states), *map(type, digests)} - {str}:
+            raise TypeError("a name, state or digest must be text")
+        if set(map(type, times)) - {int}:
+            raise TypeError("a time must be a number")
+        index[kind] = dict(zip(names, zip(states, times, digests, strict=True), strict=True))
+    return index
 
 
 def _bibliography_rows(bibliography: Any) -> Iterator[tuple[str, str]]:

@@ -618,3 +618,31 @@ def test_a_sealed_row_that_does_not_decode_is_read_from_the_bib_files(
     store.close()
     cached = load_project(example_project, cache=True)
     assert cached.sources == parsed.sources and cached == parsed
+
+
+def test_an_edit_writes_a_recent_index_row_and_a_removal_the_whole_index(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle_now(monkeypatch)
+    monkeypatch.setattr(cache_module, "max_bytes", lambda: 1 << 30)
+    review_json(example_project)
+
+    def index_rows() -> dict[str, Any]:
+        return {name: json.loads(value) for _, name, _, value in rows("index")}
+
+    whole = index_rows()[""]
+    notes = sorted((example_project / "notes").glob("*.md"))
+    for note in notes[:2]:  # two edits, one run each
+        note.write_text(note.read_text().replace("stance: supports", "stance: contests"))
+        assert review_json(example_project) == review_json(example_project, "--no-cache")
+    index = index_rows()
+    assert index[""] == whole  # not written again
+    assert sorted(index["recent"]["note"][0]) == [f"notes/{n.name}" for n in notes[:2]]
+    assert index["recent"]["note"][3] != [
+        whole["note"][3][whole["note"][0].index(f"notes/{n.name}")] for n in notes[:2]
+    ]  # the new digests
+    notes[-1].unlink()
+    assert review_json(example_project) == review_json(example_project, "--no-cache")
+    index = index_rows()
+    assert "recent" not in index and len(index[""]["note"][0]) == len(whole["note"][0]) - 1
+    assert f"notes/{notes[-1].name}" not in {name for _, name, *_ in rows("note")}
