@@ -72,6 +72,7 @@ IndexRow = tuple[str, int, str]
 
 INDEX, NOTE, BIB, BIBLIOGRAPHY, MEMO = "index", "note", "bib", "bibliography", "memo"
 REVIEW = "review"
+_INSERT = "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #: The name of the index row that holds the files read since the whole index was written.
 RECENT = "recent"
 #: The name of a bibliography's head row (the others are numbered from "0").
@@ -249,7 +250,7 @@ class Scan:
     """
 
     digests: dict[str, str]
-    #: Each input's state, as the index writes it (:func:`file_state`, in text).
+    #: Each input's state, as the index writes it: size, times and inode in text.
     states: dict[str, str]
     hashed_at: dict[str, int]
     fingerprint: str
@@ -296,25 +297,25 @@ class ReviewCache:
 
     # -- the review file ---------------------------------------------------------------
 
-    def review(self, digest: str) -> Any:
-        """The review file's parse, if its content (``digest``) was parsed before; or None."""
-        from cybercoop_cli.cache.codec import decode_review
+    def review(self, review_file: Path, data: bytes | None, parse: Callable[[], Any]) -> Any:
+        """The review file's parse: from its row when this file, with this content, was
+        parsed before; else ``parse()``, kept for the next run. Its folders are relative
+        to where it is, so the row's key names the path as well as the content."""
+        from cybercoop_cli.cache.codec import decode_review, encode_review
 
-        for _, _, value in self._values(REVIEW, "", digest):
+        key = content_hash(str(review_file).encode(), content_hash(data or b"").encode())
+        for _, _, value in self._values(REVIEW, "", key):
             try:
-                return decode_review(value)
+                review = decode_review(value)
             except (ValueError, TypeError, KeyError):
                 self.damaged += 1
-        return None
-
-    def save_review(self, digest: str, review: Any) -> None:
-        from cybercoop_cli.cache.codec import encode_review
-
+                continue
+            if review.file == review_file:
+                return review
+        review = parse()
         with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._sealed(REVIEW, "", "", 0, digest, _dumps(encode_review(review))),
-            )
+            self._put(REVIEW, "", "", 0, key, _dumps(encode_review(review)))
+        return review
 
     # -- the index ---------------------------------------------------------------------
 
@@ -385,16 +386,10 @@ class ReviewCache:
         recent = {name for rows in self._recent.values() for name in rows} | scan.fresh
         if index and not gone and len(recent) <= max(100, known // 20):
             with self.conn:
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self._sealed(INDEX, RECENT, "", 0, "", _dumps(_index_columns(scan, recent))),
-                )
+                self._put(INDEX, RECENT, "", 0, "", _dumps(_index_columns(scan, recent)))
             return
         with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._sealed(INDEX, "", "", 0, "", _dumps(_index_columns(scan, scan.digests))),
-            )
+            self._put(INDEX, "", "", 0, "", _dumps(_index_columns(scan, scan.digests)))
             self.conn.execute(
                 "DELETE FROM entry WHERE review = ? AND kind = ? AND name = ?",
                 (self.id, INDEX, RECENT),
@@ -538,10 +533,14 @@ class ReviewCache:
                 self.conn.execute(
                     "DELETE FROM entry WHERE review = ? AND kind = ?", (self.id, BIBLIOGRAPHY)
                 )
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
-            )
+            self.conn.executemany(_INSERT, rows())
         self._limit_size()
+
+    def _put(
+        self, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
+    ) -> None:
+        """Write one row, sealed, in place of the row of the same kind and name."""
+        self.conn.execute(_INSERT, self._sealed(kind, name, state, hashed_at, digest, value))
 
     def _sealed(
         self, kind: str, name: str, state: str, hashed_at: int, digest: str, value: str
@@ -566,10 +565,7 @@ class ReviewCache:
         what ``name`` held. Stored as it is written, the exit code on the first line: a
         re-run writes it without decoding anything (7 MB for 10,000 notes)."""
         with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._sealed(MEMO, name, "", 0, fingerprint, f"{code}\n{text}"),
-            )
+            self._put(MEMO, name, "", 0, fingerprint, f"{code}\n{text}")
         self._limit_size()
 
     # -- size --------------------------------------------------------------------------

@@ -977,16 +977,18 @@ def _take_fields(
     for name, value in parent_fields.items():
         if name in _NOT_INHERITED:
             continue
-        target = name
-        if verbatim:
-            pass
-        elif name == "title" and child_type in _PARENT_TITLE_AS:
-            target = _PARENT_TITLE_AS[child_type]
-        elif name == "subtitle" and child_type in _PARENT_TITLE_AS:
-            target = "booksubtitle"
-        elif name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
-            target = "bookauthor"
-        fields.setdefault(target, value)
+        fields.setdefault(name if verbatim else _inherited_name(child_type, name), value)
+
+
+def _inherited_name(child_type: str, name: str) -> str:
+    """The name a crossref parent's field takes in the child (its title is the booktitle)."""
+    if name == "title" and child_type in _PARENT_TITLE_AS:
+        return _PARENT_TITLE_AS[child_type]
+    if name == "subtitle" and child_type in _PARENT_TITLE_AS:
+        return "booksubtitle"
+    if name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
+        return "bookauthor"
+    return name
 
 
 # --------------------------------------------------------------------------- to the model

@@ -157,15 +157,11 @@ def open_review(
     from cybercoop_cli.cache import CacheRefused, ReviewCache, content_hash
 
     store = None
-    digest = content_hash(review_data or b"")
-    # Its parse names folders relative to where it is: the parse's key says where too.
-    parsed_key = content_hash(str(review_file).encode(), digest.encode())
     try:
         store = ReviewCache.open(review_file)
-        review = store.review(parsed_key)
-        if review is None or review.file != review_file:
-            review = read_review(review_file, review_data)
-            store.save_review(parsed_key, review)
+        review = store.review(
+            review_file, review_data, lambda: read_review(review_file, review_data)
+        )
     except (CacheRefused, sqlite3.Error) as exc:
         if store is not None:
             store.close()
@@ -179,7 +175,7 @@ def open_review(
         raise
     opened = OpenedReview(review_file, review, warn)
     if store is not None:
-        opened.use_cache(store, digest)
+        opened.use_cache(store, content_hash(review_data or b""))
     return opened
 
 

@@ -39,6 +39,23 @@ def rows(kind: str | None = None) -> list[tuple[Any, ...]]:
         return conn.execute(query + " WHERE kind = ?", (kind,)).fetchall()
 
 
+def plant(project: Path, kind: str, name: str, digest: str, value: str) -> None:
+    """Write a row as only the user's own cybercoop could: under this review, sealed anew."""
+    store = ReviewCache.open(project / "cybercoop.yaml")
+    with store.conn:
+        store.conn.execute(
+            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            store._sealed(kind, name, "", 0, digest, value),
+        )
+    store.close()
+
+
+def assert_damage_reported_and_rebuilt(project: Path, good: dict[str, Any]) -> None:
+    result = runner.invoke(app, ["review", "-p", str(project), "-f", "json"])
+    assert json.loads(result.stdout) == good and "damaged" in result.stderr
+    assert review_json(project) == good
+
+
 def test_cached_and_uncached_outputs_are_identical(example_project: Path) -> None:
     uncached = review_json(example_project, "--no-cache")
     assert not cache_file().exists()
@@ -473,16 +490,8 @@ def test_a_sealed_index_of_another_shape_is_rebuilt(
     settle_now(monkeypatch)
     good = review_json(example_project, "--no-cache")
     review_json(example_project)
-    store = ReviewCache.open(example_project / "cybercoop.yaml")
-    with store.conn:
-        store.conn.execute(
-            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            store._sealed("index", "", "", 0, "", planted),
-        )
-    store.close()
-    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
-    assert json.loads(result.stdout) == good and "damaged" in result.stderr
-    assert review_json(example_project) == good
+    plant(example_project, "index", "", "", planted)
+    assert_damage_reported_and_rebuilt(example_project, good)
     (index,) = [value for kind, _, _, value in rows() if kind == "index"]
     assert len(json.loads(index)["note"][0]) == 6  # written again
 
@@ -495,16 +504,8 @@ def test_a_sealed_memo_without_its_exit_code_is_computed_again(
     good = review_json(example_project, "--no-cache")
     review_json(example_project)
     (memo,) = rows("memo")
-    store = ReviewCache.open(example_project / "cybercoop.yaml")
-    with store.conn:
-        store.conn.execute(
-            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            store._sealed("memo", memo[1], "", 0, memo[2], planted),
-        )
-    store.close()
-    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
-    assert json.loads(result.stdout) == good and "damaged" in result.stderr
-    assert review_json(example_project) == good
+    plant(example_project, "memo", memo[1], memo[2], planted)
+    assert_damage_reported_and_rebuilt(example_project, good)
 
 
 def test_an_unchanged_review_file_is_not_parsed_again(
@@ -534,17 +535,10 @@ def test_a_sealed_review_row_of_another_shape_is_parsed_again(
     good = review_json(example_project, "--no-cache")
     review_json(example_project)
     ((name, digest),) = [(row[1], row[2]) for row in rows("review")]
-    store = ReviewCache.open(example_project / "cybercoop.yaml")
-    with store.conn:
-        store.conn.execute("DELETE FROM entry WHERE kind = 'memo'")
-        store.conn.execute(
-            "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            store._sealed("review", name, "", 0, digest, planted),
-        )
-    store.close()
-    result = runner.invoke(app, ["review", "-p", str(example_project), "-f", "json"])
-    assert json.loads(result.stdout) == good and "damaged" in result.stderr
-    assert review_json(example_project) == good
+    with sqlite3.connect(cache_file()) as conn:
+        conn.execute("DELETE FROM entry WHERE kind = 'memo'")
+    plant(example_project, "review", name, digest, planted)
+    assert_damage_reported_and_rebuilt(example_project, good)
 
 
 def test_review_reads_the_keys_and_decodes_no_source(
