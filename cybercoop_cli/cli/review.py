@@ -12,11 +12,9 @@ from cybercoop_cli.cli.common import (
     NoCacheOption,
     ProjectOption,
     QuietOption,
-    exit_code_for,
-    json_text,
     load,
-    load_opened,
     open_project,
+    progress,
     stdout_console,
 )
 
@@ -65,48 +63,26 @@ def review(
     if output_format is ReviewFormat.text:
         from cybercoop_cli.analysis.review import summarize
         from cybercoop_cli.render.terminal import render_review
+        from cybercoop_cli.workflow.review import exit_code_for
 
         loaded = load(project, quiet, no_cache)
         render_review(summarize(loaded), stdout_console())
         raise typer.Exit(exit_code_for(loaded))
-    # The same inputs give the same document: a re-run on an unchanged review (the
-    # fingerprint names every input's content) writes what it computed last time.
-    opened = open_project(project, quiet, no_cache)
-    memo = f"review --format json, {'indented' if sys.stdout.isatty() else 'compact'}"
-    hit = opened.recall(memo)
-    if hit is not None:
-        sys.stdout.write(hit[0])
-        raise typer.Exit(hit[1])
-    from cybercoop_cli.gcpause import paused_gc
+    from cybercoop_cli.workflow.review import review_json_text
 
-    # The loaded review (10,000 notes: 100,000 objects, none in a cycle) lives only in
-    # this block, and is freed by reference counting at its end: with the collector on in
-    # between, it would walk them all (30 ms), and twice (see gcpause).
-    with paused_gc():
-        loaded = load_opened(opened, quiet)
-        code = exit_code_for(loaded)
-        text = _json(loaded)
-        del loaded
-    opened.remember(memo, text, code)
+    opened = open_project(project, quiet, no_cache)
+    with progress(quiet, "loading") as update:
+        text, code = review_json_text(opened, indent=sys.stdout.isatty(), progress=update)
     sys.stdout.write(text)
     raise typer.Exit(code)
-
-
-def _json(loaded: Project) -> str:
-    from cybercoop_cli.analysis.review import summarize
-    from cybercoop_cli.gcpause import paused_gc
-    from cybercoop_cli.render.jsonout import review_json
-
-    # A linked claim and a dict per claim, none in a cycle: with a loaded review of
-    # 10,000 notes alive, the collector's full walks cost 0.4 s here (see gcpause).
-    with paused_gc():
-        return json_text(review_json(summarize(loaded)))
 
 
 def _show(loaded: Project, output_format: ReviewFormat) -> None:
     """Show the review (for --watch, which reloads it on every change)."""
     if output_format is ReviewFormat.json:
-        sys.stdout.write(_json(loaded))
+        from cybercoop_cli.workflow.review import render_review_json
+
+        sys.stdout.write(render_review_json(loaded, indent=sys.stdout.isatty()))
     else:
         from cybercoop_cli.analysis.review import summarize
         from cybercoop_cli.render.terminal import render_review

@@ -61,3 +61,19 @@ def test_progress_draws_on_a_terminal_unless_quiet(monkeypatch: pytest.MonkeyPat
         with progress(quiet, "check") as update:
             update("resolving citations", 1, 7)
         assert ("resolving citations" in stream.getvalue()) is not quiet
+
+
+def test_the_bar_starts_only_with_the_first_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with progress(False, "loading"):
+        pass  # an answer read from the cache: nothing to report
+    assert stream.getvalue() == ""
+    with progress(False, "loading") as update:
+        update("notes", 1, 2)
+        update("notes", 2, 2)
+    assert "loading: notes" in stream.getvalue()
