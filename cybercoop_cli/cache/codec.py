@@ -159,7 +159,7 @@ def encode_note_result(result: NoteResult) -> list[Any]:
     return [encoded, [encode_problem(p) for p in problems]]
 
 
-# The notes' classes are made here as pickle and copy make an instance: ``object.__new__``,
+# The notes' classes are made here as copy.copy makes an instance: ``object.__new__``,
 # then each field put in its ``__dict__``. A frozen dataclass's ``__init__`` sets each field
 # through ``object.__setattr__``, which takes twice as long, and a re-run after an edit
 # reads back 10,000 notes and 20,000 claims. tests/cache/test_codec.py checks that these
