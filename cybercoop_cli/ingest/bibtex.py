@@ -1163,6 +1163,7 @@ _decode_once = latex_to_unicode.__wrapped__
 _SIMPLE_NAME = re.compile(r"([A-Z][^,{}\\~\s]*(?: [A-Z][^,{}\\~\s]*)*), ([^,{}\\~]+)")
 
 
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\ ")
 _TILDE_ACCENT = re.compile(r"\\~\s*(\{[^{}]*\}|[A-Za-z])")
 _NAME_KEYS = frozenset({"family", "given", "prefix", "suffix"})
 _EXTENDED_PART = re.compile(r"\s*([A-Za-z][A-Za-z-]*)\s*=\s*(.*)", re.DOTALL)
@@ -1207,6 +1208,9 @@ def _person(name: str) -> Person:
             particle=latex_to_unicode(extended.get("prefix", "")),
             suffix=latex_to_unicode(extended.get("suffix", "")),
         )
+    if "\\ " in stripped:
+        # "Christina A. L.\ Thiele": a control space is a space, between name words
+        stripped = _CONTROL_SPACE.sub(" ", stripped)
     simple = _SIMPLE_NAME.fullmatch(stripped) if "--" not in stripped else None
     if simple:
         # "Family, Given" with capitalised family words: no particle, no suffix, no LaTeX;

@@ -93,6 +93,7 @@ _SYMBOLS = {
     "LaTeX": "LaTeX",
     "TeX": "TeX",
     "BibTeX": "BibTeX",
+    "LaTeXe": "LaTeX2ε",
     "textquoteleft": "‘",
     "textquoteright": "’",
     "textquotedblleft": "“",
@@ -123,6 +124,48 @@ _SYMBOLS = {
     "newblock": " ",
     "par": " ",
 }
+
+# TUGboat's macros for abbreviations and logos (tugboat.cmn, ltugcomn.sty) and the text
+# each one typesets: logos in the logo font (\MF is METAFONT, \MP METAPOST), spelled-out
+# abbreviations, names. One not listed prints its name, which is its text (\ConTeXt,
+# \VAX, \CTAN; \acro{TUG} prints its argument).
+TUGBOAT_MACROS = {
+    "AMS": "American Mathematical Society",
+    "SC": "Steering Committee",
+    "TUG": "TeX Users Group",
+    "tug": "TUG",
+    "TUB": "TUGboat",
+    "TeXtures": "Textures",
+    "MF": "METAFONT",
+    "slMF": "METAFONT",  # \MF in the slanted logo font
+    "MP": "METAPOST",
+    "PS": "PostScript",
+    "AmS": "AMS",
+    "AmSTeX": "AMS-TeX",
+    "AllTeX": "(La)TeX",
+    "eTeX": "ε-TeX",
+    "mtex": "TêX",  # multilingual TeX: T, a lowered \^E, X
+    "Thanh": "Hàn Thế Thành",
+    "OMEGA": "Ω",
+    "MacOSX": "Mac OS X",
+    # Not in tugboat.cmn: the seven titles that end in it are one-page items of the TUG 2000
+    # proceedings (TUGboat 21:3), which printed a talk's abstract; it marks the item and is
+    # no part of the title.
+    "Abstract": "",
+}
+# Font selections: plain TeX's and LaTeX's switches ({\em x}, {\tt x}) and plain TeX's
+# and TUGboat's fonts (\eightrm, \ninesmc, \sltt, \SMC, the logo font \manual) change
+# the type, and print nothing.
+FONT_SWITCH = re.compile(
+    r"(?:five|six|seven|eight|nine|ten|eleven|twelve)(?:rm|sl|tt|it|bf|smc|sc|sf|sy|uit)"
+    r"|sltt|slc|smc|SMC|acrosl|manual"
+    r"|em|it|bf|sl|sf|rm|tt|sc|ttfamily|sffamily|rmfamily|upshape|mdseries|slshape"
+    r"|normalfont|cal|frak|Bbb"
+)
+
+# \<box>: a metavariable in plain TeX's notation (\def\<#1>{$\langle$#1$\rangle$}, from
+# Knuth's manmac and webmac), typeset in angle brackets: ⟨box⟩.
+METAVARIABLE = re.compile(r"\\<([^<>{}\\$]{1,80})>")
 
 # Commands whose one braced argument is kept as text.
 _KEEP_ARGUMENT = frozenset(
@@ -240,7 +283,9 @@ def _replace(match: re.Match[str]) -> str:
             return _SYMBOLS[command] + (groups["inner"] if arg is not None else "")
         if command in _JOURNALS:
             return _JOURNALS[command] + (groups["inner"] if arg is not None else "")
-        if command in _KEEP_ARGUMENT:
+        if command in TUGBOAT_MACROS:
+            return TUGBOAT_MACROS[command] + (groups["inner"] if arg is not None else "")
+        if command in _KEEP_ARGUMENT or FONT_SWITCH.fullmatch(command):
             return groups["inner"] if arg is not None else ""
         if command == "mkbibquote" and arg is not None:
             return f"“{groups['inner']}”"
@@ -283,6 +328,8 @@ def _decode(text: str) -> str:
     out = text
     if "{}" in out:
         out = _EMPTY_ACCENT.sub(r"\\\1{\2}", out)
+    if "\\<" in out:
+        out = METAVARIABLE.sub("⟨\\1⟩", out)
     if "$" in out:
         # Math first, whole, before the text pass could read \\alpha as a word.
         out = _MATH.sub(lambda m: _fallback(m.group(0)), out)

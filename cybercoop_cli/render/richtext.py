@@ -19,7 +19,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from cybercoop_cli.ingest.latex import latex_to_unicode
+from cybercoop_cli.ingest.latex import (
+    FONT_SWITCH,
+    METAVARIABLE,
+    TUGBOAT_MACROS,
+    latex_to_unicode,
+)
 
 Inline = dict[str, Any]
 
@@ -49,32 +54,21 @@ _SPACING = {",": "\u2006", ";": "\u2005", ":": "\u2005", "!": ""}
 # hyphen, as pandoc reads it.
 _INVISIBLE = {"/": "", "-": "\u00ad"}
 # Commands that print their own text: biblatex's page suffixes (\psq "f.", \psqq "ff.",
-# after a thin space), TUGboat's spaced em dash and the abbreviations its macros
-# (tugboat.def) spell out.
+# after a thin space) and TUGboat's spaced em dash; TUGboat's other macros (logos, the
+# abbreviations tugboat.def spells out) are TUGBOAT_MACROS, shared with the core's decoder.
 _TEXT_COMMANDS = {"psq": "\u2006f.", "psqq": "\u2006ff.", "Dash": "\u2009—\u2009"}
-_TEXT_COMMANDS.update(
-    {
-        "AMS": "American Mathematical Society",
-        "SC": "Steering Committee",
-        "TeXtures": "Textures",
-        "slMF": "MF",  # \MF in the slanted logo font
-    }
-)
 # Plain TeX's and TUGboat's font selections (\eightrm, \ninesmc, \sltt, \acrosl, the
-# logo font \manual) change the type, and glue and line-breaking commands (\hfil,
-# \nobreak) the spacing: none prints text.
-_FONT_SWITCH = re.compile(
-    r"(?:five|six|seven|eight|nine|ten|eleven|twelve)(?:rm|sl|tt|it|bf|smc|sc|sf|sy|uit)"
-    r"|sltt|slc|smc|acrosl|manual"
-)
+# logo font \manual: FONT_SWITCH) change the type, and glue and line-breaking commands
+# (\hfil, \nobreak) the spacing: none prints text.
 _NOTHING = frozenset({"break", "nobreak", "unskip", "ignorespaces", "leavevmode"})
 _GLUE = frozenset({"hfil", "hfill", "hss"})
 # The letter after an accent on an empty group (\'{}\i, \'{}a).
 _EMPTY_ACCENT_LETTER = re.compile(r"(\\[ij](?![A-Za-z])|[A-Za-z])")
 # \phantom{x} and friends take up x's room but print nothing.
 _PHANTOMS = frozenset({"phantom", "hphantom", "vphantom"})
-# Spacing primitives and their dimension (\kern1pt), and \char'134 (a character code).
-_SKIPS = frozenset({"kern", "mkern", "hskip", "vskip", "hspace", "vspace"})
+# Spacing primitives and their dimension (\kern1pt), \raise.25ex and \lower.5ex (which
+# move the box after them: its text prints), and \char'134 (a character code).
+_SKIPS = frozenset({"kern", "mkern", "hskip", "vskip", "hspace", "vspace", "raise", "lower"})
 _UNIT = r"(?:pt|em|ex|mm|cm|in|bp|sp|mu|pc|dd|cc|fil+)"
 _DIMENSION = re.compile(
     rf"\s*(?:\{{[^{{}}]*\}}|-?[\d.]+\s*{_UNIT}(?:\s*(?:plus|minus)\s*-?[\d.]+\s*{_UNIT})*)"
@@ -194,7 +188,7 @@ class _Reader:
                 self.pos += 1
                 self.stopped = True
                 return pieces
-            if stop == "'" and text[self.pos] == "}":
+            if stop in ("'", "''") and text[self.pos] == "}":
                 break  # the group ends first: no quotation
             if stop and stop != "'" and text.startswith(stop, self.pos):
                 self.pos += len(stop)
@@ -211,9 +205,17 @@ class _Reader:
             elif char == "$":
                 pieces.append(self._math())
             elif text.startswith("``", self.pos):
-                self.pos += 2
-                inner = finish(self.read("''"))
-                pieces.append({"t": "Quoted", "c": [{"t": "DoubleQuote"}, inner]})
+                # ``quoted'': a quotation, unless its group ends first ({``A}''): then
+                # the marks are text and the group keeps its words' case
+                start = self.pos = self.pos + 2
+                quoted = self.read("''")
+                if self.stopped:
+                    pieces.append({"t": "Quoted", "c": [{"t": "DoubleQuote"}, finish(quoted)]})
+                else:
+                    self.pos = start
+                    pieces.append("“")
+                    pieces.extend(self.read(stop))
+                    return pieces
             elif text.startswith("---", self.pos):
                 self.pos += 3
                 pieces.append("—")
@@ -315,6 +317,9 @@ class _Reader:
         char = text[self.pos]
         if not char.isalpha():
             self.pos += 1
+            if char == "<" and (meta := METAVARIABLE.match(text, self.pos - 2)):
+                self.pos = meta.end()
+                return ["⟨" + meta.group(1) + "⟩"]
             if char in _ACCENT_SYMBOLS:
                 argument = self._raw_argument()
                 if argument == "{}" and (letter := _EMPTY_ACCENT_LETTER.match(text, self.pos)):
@@ -347,6 +352,13 @@ class _Reader:
             if self.text.startswith("{}", self.pos):
                 self.pos += 2
             return [_TEXT_COMMANDS[name]]
+        if name in TUGBOAT_MACROS:
+            # a control word: the space after it only ends it (\MF\ or {\MF} keep one)
+            if self.text.startswith("{}", self.pos):
+                self.pos += 2
+            else:
+                self._skip_space()
+            return [TUGBOAT_MACROS[name]]
         if name in _PHANTOMS:
             self._raw_argument()
             return []
@@ -394,7 +406,7 @@ class _Reader:
             name in _SWITCHES
             or name in _PLAIN_SWITCHES
             or name in _NOTHING
-            or _FONT_SWITCH.fullmatch(name)
+            or FONT_SWITCH.fullmatch(name)
         ):
             self._skip_space()
             return []  # a switch outside a group: nothing to wrap
@@ -432,7 +444,9 @@ class _Reader:
         if end < 0:
             self.pos += 1
             return text_node("$")
-        formula = self.text[self.pos + 1 : end]
+        # TeX ignores spaces in math: "$ \Lambda $" is the formula \Lambda, and so
+        # pandoc's reader keeps it ("for \Lambda: An overview", not "\Lambda :").
+        formula = self.text[self.pos + 1 : end].strip()
         self.pos = end + 1
         return {"t": "Math", "c": [{"t": "InlineMath"}, formula]}
 

@@ -240,6 +240,21 @@ def test_tie_between_initials_is_a_space() -> None:
     assert [p.given for p in people] == ["G. W.", "W. J."]
 
 
+def test_control_space_in_a_name_separates_words() -> None:
+    # "L.\ Thiele": LaTeX's control space, a space between the given name and the last
+    people, _ = parse_names("Christina A. L.\\ Thiele")
+    assert people == (Person(family="Thiele", given="Christina A. L."),)
+
+
+def test_a_name_that_is_one_macro_is_the_last_name_it_typesets() -> None:
+    # TUGboat's \Thanh: BibTeX reads the one word as the last name, printed whole
+    people, _ = parse_names("\\Thanh and {TUG {\\sltt DVI} Driver Standards Committee}")
+    assert people == (
+        Person(family="Hàn Thế Thành"),
+        Person(literal="TUG DVI Driver Standards Committee"),
+    )
+
+
 def test_dashes_in_a_given_name_are_decoded() -> None:
     people, _ = parse_names("Wu, Yi--Ching (Jean)")
     assert people[0].given == "Yi–Ching (Jean)"

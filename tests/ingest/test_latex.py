@@ -35,6 +35,14 @@ from cybercoop_cli.ingest.latex import latex_to_unicode
         (r"{Umlaut\/}s, hy\-phen", "Umlauts, hyphen"),
         # An empty group keeps TeX from joining the characters: they stay as typed.
         (r"C-{}- and `{}`q'{}' -{}-{}- a{-}-b", "C-- and ``q'' --- a--b"),
+        # font switches change the type and print nothing (not their names)
+        (r"{TUG {\sltt DVI} Driver}, {\em et al.}, {\SMC SGML}", "TUG DVI Driver, et al., SGML"),
+        (r"{\tt\bf code} \it{x}", "code x"),
+        # TUGboat's macros print what tugboat.cmn typesets
+        (r"A multilingual \mtex\ by \Thanh", "A multilingual TêX by Hàn Thế Thành"),
+        (r"{\MF} and {\MP}, the {\TUB}", "METAFONT and METAPOST, the TUGboat"),
+        # plain TeX's metavariable notation
+        (r"Looking ahead for a \<box>", "Looking ahead for a ⟨box⟩"),
     ],
 )
 def test_latex_to_unicode(latex: str, text: str) -> None:

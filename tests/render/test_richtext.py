@@ -89,13 +89,26 @@ def test_control_word_swallows_following_space() -> None:
             "at the {\\AMS}, {\\SC} on {\\TeXtures}",
             "at the American Mathematical Society, Steering Committee on Textures",
         ),
-        ("\\cs{starttext} and \\slMF", "\\starttext and MF"),
+        ("\\cs{starttext} and \\slMF", "\\starttext and METAFONT"),
+        # its logos print the text tugboat.cmn typesets; a space after one ends the word
+        (
+            "{\\MF} sources, \\MP\\ and \\mtex{} by \\Thanh",
+            "METAFONT sources, METAPOST and TêX by Hàn Thế Thành",
+        ),
+        # TUGboat's smaller-type switch prints nothing; \raise moves the box after it
+        ("{\\SMC SGML}, {BibTeX{\\raise.25ex\\hbox{\\sl c++}}}", "SGML, BibTeXc++"),
+        # plain TeX's metavariable notation: \<box> is set in angle brackets
+        ("Looking ahead for a \\<box>", "Looking ahead for a ⟨box⟩"),
+        # spaces inside math are no part of the formula
+        ("for $ \\Lambda $: and $ \\ldots $", "for \\Lambda: and \\ldots"),
         # \textmu{} is the micro sign (Greek mu, as Unicode prefers and pandoc prints)
         ("1.55 \\textmu{} m, 1.3\\textmu{}m", "1.55 \u03bc m, 1.3\u03bcm"),
         # `x' is a quotation (the style sets its marks); an apostrophe, an unclosed mark
         # or one whose group ends first is text
         ("Typesetting `Normaltext' it's", "Typesetting ‘Normaltext’ it’s"),
         ("{`open} and it's", "‘open and it’s"),
+        # ``x'' likewise: where the group ends first, the marks are text
+        ("{{X ``A very friendly product}''}", "X “A very friendly product”"),
         # an accent on an empty group before a letter is the accented letter
         ("P{\\'{}\\i}{\\v{s}}ka", "Píška"),
         # font selections (plain TeX's sizes, TUGboat's fonts) and glue print nothing
