@@ -539,15 +539,13 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
         # "Hees, Vincent van" in Chicago and sorts under H).
         name["non-dropping-particle"] = ""
     if person.family:
-        name["family"] = _space_initials(person.family)
+        name["family"] = person.family
     if person.given:
         name["given"] = _space_initials(person.given)
     if person.particle:
         name["non-dropping-particle" if useprefix else "dropping-particle"] = person.particle
     if person.suffix:
-        # initials there too ("Cullis, A.G.; Hutchison, J.L." puts them in the suffix part,
-        # "Cullis A.G.; Hutchison, J L" in the family name), as pandoc spaces them
-        name["suffix"] = _space_initials(person.suffix)
+        name["suffix"] = person.suffix
     return name
 
 
