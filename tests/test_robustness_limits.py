@@ -245,7 +245,8 @@ def bibliography_limit() -> int:
 
 
 def _crossref_chain(links: int) -> str:
-    entries = ["@book{e0, title = {Root}, publisher = {P}, year = 2000}"]
+    # a collection's title is its chapters' booktitle (biblatex's inheritance by type)
+    entries = ["@collection{e0, title = {Root}, publisher = {P}, year = 2000}"]
     entries += [
         f"@incollection{{e{n}, crossref = {{e{n - 1}}}, author = {{A{n}, B.}}}}"
         for n in range(1, links)
@@ -271,7 +272,7 @@ def test_a_crossref_cycle_is_reported_once_per_entry_on_it(tmp_path: Path) -> No
     path = tmp_path / "cycle.bib"
     path.write_text(
         "@book{a, crossref = {b}, title = {A}}\n@book{b, crossref = {c}, title = {B}}\n"
-        "@book{c, crossref = {a}, title = {C}}\n@incollection{d, crossref = {a}, author = {D, E.}}\n",
+        "@book{c, crossref = {a}, title = {C}}\n@inbook{d, crossref = {a}, author = {D, E.}}\n",
         encoding="utf-8",
     )
     bibliography = read_bibliography([path])

@@ -115,18 +115,65 @@ KNOWN_TYPES = frozenset(
 # biblatex aliases: which field a BibTeX-era name stands for.
 FIELD_ALIASES = {"journal": "journaltitle", "address": "location", "school": "institution"}
 
-# Fields a child inherits from its crossref parent under another name (biblatex rules).
-_PARENT_TITLE_AS = {
-    "incollection": "booktitle",
-    "inproceedings": "booktitle",
-    "inbook": "booktitle",
-    "bookinbook": "booktitle",
-    "suppbook": "booktitle",
-    "inreference": "booktitle",
-    "suppcollection": "booktitle",
+# Fields a child inherits from its crossref parent under another name: biblatex's default
+# inheritance (\DeclareDataInheritance in biblatex.def, the biblatex manual's appendix B),
+# by (parent types, child types). Any other pair inherits every field under its own name.
+_MAIN_TITLES = {
+    "title": ("maintitle",),
+    "subtitle": ("mainsubtitle",),
+    "titleaddon": ("maintitleaddon",),
+    "shorttitle": (),
+    "sorttitle": (),
+    "indextitle": (),
+    "indexsorttitle": (),
 }
+_BOOK_TITLES = {
+    "title": ("booktitle",),
+    "subtitle": ("booksubtitle",),
+    "titleaddon": ("booktitleaddon",),
+    "shorttitle": (),
+    "sorttitle": (),
+    "indextitle": (),
+    "indexsorttitle": (),
+}
+_INHERITANCE: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, tuple[str, ...]]], ...] = (
+    (
+        frozenset({"mvbook", "book"}),
+        frozenset({"inbook", "bookinbook", "suppbook"}),
+        {"author": ("author", "bookauthor")},
+    ),
+    (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}), _MAIN_TITLES),
+    (
+        frozenset({"mvcollection", "mvreference"}),
+        frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}),
+        _MAIN_TITLES,
+    ),
+    (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), _MAIN_TITLES),
+    (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), _BOOK_TITLES),
+    (
+        frozenset({"collection", "reference"}),
+        frozenset({"incollection", "inreference", "suppcollection"}),
+        _BOOK_TITLES,
+    ),
+    (frozenset({"proceedings"}), frozenset({"inproceedings"}), _BOOK_TITLES),
+    (
+        frozenset({"periodical"}),
+        frozenset({"article", "suppperiodical"}),
+        {
+            "title": ("journaltitle",),
+            "subtitle": ("journalsubtitle",),
+            "shorttitle": (),
+            "sorttitle": (),
+            "indextitle": (),
+            "indexsorttitle": (),
+        },
+    ),
+)
+# Never inherited (biblatex's \DefaultInheritance exclusions).
 _NOT_INHERITED = frozenset(
     {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label"}
+    | {"options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype"}
+    | {"shorthand", "shorthandintro", "sortkey"}
 )
 
 _IDENT = re.compile(r"[A-Za-z_][\w:.+/-]*")
@@ -357,6 +404,7 @@ def _read_blocks(library: Library, runs: list[str], text: str, name: str) -> Spl
             entry = _RawEntry(key, block.entry_type.lower(), name, start + base)
             values = entry.values
             lines = entry.lines
+            reported = len(problems)
             for fld in block.fields:
                 value = fld.value
                 field_name = fld.key
@@ -374,6 +422,13 @@ def _read_blocks(library: Library, runs: list[str], text: str, name: str) -> Spl
                             fld.start_line if fix is None else fix(fld.start_line)
                         ) + base
                         continue
+                if value[:1] == '"' and _quote_cut_short(value):
+                    # "Simon {"}the {saint"} Templar": bibtexparser's splitter ends a
+                    # quoted value at a quote inside braces; read the entry again here
+                    del problems[reported:]
+                    recovered = _rescan(full_raw(block), name, start + base, problems)
+                    entry = recovered if recovered is not None else entry
+                    break
                 at = fld.start_line if fix is None else fix(fld.start_line)
                 _add_field(entry, field_name, value, at + base, problems)
             entries.append(entry)
@@ -523,6 +578,14 @@ def _plain_value(value: str) -> str | None:
     elif value.isdigit():
         return value
     return None
+
+
+def _quote_cut_short(value: str) -> bool:
+    """Whether a quoted value as bibtexparser hands it over opens more braces than it
+    closes: its splitter stopped at a quote inside braces, which BibTeX does not."""
+    opened = value.count("{") - value.count("\\{")
+    closed = value.count("}") - value.count("\\}")
+    return opened > closed
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -963,13 +1026,20 @@ def _inherit_crossrefs(
                 # XDATA's fields are the child's own, under the same names (biber); a
                 # crossref parent's title is the child's booktitle, and so on.
                 verbatim = not child_fields.get("crossref")
-                _take_fields(child.entry_type, child_fields, parent[1], verbatim=verbatim)
+                _take_fields(
+                    child.entry_type,
+                    child_fields,
+                    parent[0].entry_type,
+                    parent[1],
+                    verbatim=verbatim,
+                )
             done.add(child.key.lower())
 
 
 def _take_fields(
     child_type: str,
     fields: dict[str, str],
+    parent_type: str,
     parent_fields: dict[str, str],
     *,
     verbatim: bool = False,
@@ -977,18 +1047,19 @@ def _take_fields(
     for name, value in parent_fields.items():
         if name in _NOT_INHERITED:
             continue
-        fields.setdefault(name if verbatim else _inherited_name(child_type, name), value)
+        for target in (name,) if verbatim else _inherited_names(parent_type, child_type, name):
+            fields.setdefault(target, value)
 
 
-def _inherited_name(child_type: str, name: str) -> str:
-    """The name a crossref parent's field takes in the child (its title is the booktitle)."""
-    if name == "title" and child_type in _PARENT_TITLE_AS:
-        return _PARENT_TITLE_AS[child_type]
-    if name == "subtitle" and child_type in _PARENT_TITLE_AS:
-        return "booksubtitle"
-    if name == "author" and child_type in {"inbook", "bookinbook", "suppbook"}:
-        return "bookauthor"
-    return name
+def _inherited_names(parent_type: str, child_type: str, name: str) -> tuple[str, ...]:
+    """The names a crossref parent's field takes in the child, by biblatex's default
+    inheritance: a @book's title is an @inbook's booktitle, an @mvbook's its maintitle, a
+    @periodical's an @article's journaltitle; between other types (an @article's title
+    for an @incollection) a field keeps its name, so the child's own title stays."""
+    for parents, children, names in _INHERITANCE:
+        if parent_type in parents and child_type in children and name in names:
+            return names[name]
+    return (name,)
 
 
 # --------------------------------------------------------------------------- to the model

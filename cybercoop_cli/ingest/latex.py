@@ -64,6 +64,48 @@ _LETTERS = {
     "SS": "SS",
 }
 
+# The Cyrillic letters of LaTeX's T2A encoding (\cyrchar\CYRA, \cyrzh), as Zotero and
+# JabRef export Cyrillic names; \cyrchar before them only selects the encoding.
+_CYRILLIC = {
+    "A": "А",
+    "B": "Б",
+    "V": "В",
+    "G": "Г",
+    "D": "Д",
+    "E": "Е",
+    "YO": "Ё",
+    "ZH": "Ж",
+    "Z": "З",
+    "I": "И",
+    "ISHRT": "Й",
+    "K": "К",
+    "L": "Л",
+    "M": "М",
+    "N": "Н",
+    "O": "О",
+    "P": "П",
+    "R": "Р",
+    "S": "С",
+    "T": "Т",
+    "U": "У",
+    "F": "Ф",
+    "H": "Х",
+    "C": "Ц",
+    "CH": "Ч",
+    "SH": "Ш",
+    "SHCH": "Щ",
+    "HRDSN": "Ъ",
+    "ERY": "Ы",
+    "SFTSN": "Ь",
+    "EREV": "Э",
+    "YU": "Ю",
+    "YA": "Я",
+}
+for _name, _upper in _CYRILLIC.items():
+    _LETTERS["CYR" + _name] = _upper
+    _LETTERS["cyr" + _name.lower()] = _upper.lower()
+_LETTERS["cyrchar"] = ""
+
 # The journal macros of AAS and ADS exports (\\apj, \\mnras): the journals' abbreviations.
 _JOURNALS = {
     "aj": "AJ",
@@ -105,6 +147,10 @@ _SYMBOLS = {
     "copyright": "©",
     "textregistered": "®",
     "texttrademark": "™",
+    "textrightarrow": "→",
+    "textleftarrow": "←",
+    "textperiodcentered": "·",
+    "textasciiacute": "´",
     "textdegree": "°",
     "textmu": "\u03bc",  # Greek mu, which Unicode prefers for the micro sign
     "euro": "€",
@@ -199,12 +245,21 @@ _KEEP_ARGUMENT = frozenset(
         "MakeLowercase",
         "NoCaseChange",
         "bibstring",
-        "noopsort",
         "itshape",
         "bfseries",
         "scshape",
     }
 )
+
+# Accents under another name: MathSciNet's exports define \ocirc{u} in their @preamble
+# as the ring accent (\accent"17), the ring of Czech ů.
+ACCENT_COMMANDS = {"ocirc": "r"}
+
+# Commands that print nothing, their argument included: \noopsort{1973b} gives BibTeX a
+# sort key (every .bib that uses it defines it so: \newcommand{\noopsort}[1]{}); pifont's
+# \ding{73} is a dingbat by its font code, in titles the publisher's footnote mark (☆),
+# no word of the title (printed as its code, "Nanowires73", it would read as one).
+DROP_ARGUMENT = frozenset({"noopsort", "ding"})
 
 _BRACE_GONE = "\ue006"
 # Escaped characters that later passes must not see as syntax are parked in the
@@ -245,6 +300,7 @@ _TOKEN = re.compile(
       \\(?P<acc>[`'^~="."])\s*(?:\{\s*(?P<acc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
                                |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     | \\(?P<lacc>[uvHckrdbt])(?:\s*\{\s*(?P<lacc_brace>\\[ij](?![A-Za-z])|[A-Za-z])\s*\}
+                               |\s*(?P<lacc_dotless>\\[ij](?![A-Za-z]))
                                |\s+(?P<lacc_bare>[A-Za-z]))
     | \\(?P<esc>[&%$\#_{}\ ,:;!/\-])
     | \\(?P<cmd>[A-Za-z]+)\*?\s*(?P<arg>\{(?P<inner>[^{}]*)\})?
@@ -270,7 +326,7 @@ def _replace(match: re.Match[str]) -> str:
         letter = groups["acc_brace"] or groups["acc_bare"]
         return _base(letter) + _ACCENTS[groups["acc"]]
     if groups["lacc"] is not None:
-        letter = groups["lacc_brace"] or groups["lacc_bare"]
+        letter = groups["lacc_brace"] or groups["lacc_dotless"] or groups["lacc_bare"]
         return _base(letter) + _ACCENTS[groups["lacc"]]
     if groups["esc"] is not None:
         return _ESCAPED[groups["esc"]]
@@ -285,6 +341,10 @@ def _replace(match: re.Match[str]) -> str:
             return _JOURNALS[command] + (groups["inner"] if arg is not None else "")
         if command in TUGBOAT_MACROS:
             return TUGBOAT_MACROS[command] + (groups["inner"] if arg is not None else "")
+        if command in DROP_ARGUMENT:
+            return ""
+        if command in ACCENT_COMMANDS and arg is not None and len(groups["inner"]) == 1:
+            return groups["inner"] + _ACCENTS[ACCENT_COMMANDS[command]]
         if command in _KEEP_ARGUMENT or FONT_SWITCH.fullmatch(command):
             return groups["inner"] if arg is not None else ""
         if command == "mkbibquote" and arg is not None:

@@ -532,10 +532,11 @@ def csl_name(person: Person, *, useprefix: bool = False) -> dict[str, str]:
         # pandoc's reader (biblatex's von part starts lowercase), so it sorts under V.
         person = Person(f"{person.particle} {person.family}", person.given, "", person.suffix)
     name: dict[str, str] = {}
-    if not person.particle and _LEADING_PARTICLE.fullmatch(person.family):
-        # "{van Hees}, Vincent": the family name stays whole, as in pandoc's reader; an
-        # explicit empty particle keeps citeproc from splitting "van" off as a dropping
-        # particle (which prints "Hees, Vincent van" in Chicago and sorts under H).
+    if not person.particle and person.family[:1].islower():
+        # "{van Hees}, Vincent", "{van 't Hof}, Pim", "{al-Hasan}, ʿAlī": the family name
+        # stays whole, as in pandoc's reader; an explicit empty particle keeps citeproc
+        # from splitting "van", "van ’t" or "al-" off as a dropping particle (which prints
+        # "Hees, Vincent van" in Chicago and sorts under H).
         name["non-dropping-particle"] = ""
     if person.family:
         name["family"] = person.family
@@ -582,7 +583,9 @@ def _date(fields: _Fields, prefix: str) -> CslDate | None:
     if year_raw is None or not year_raw.strip(" {}"):
         return None  # year = {} says nothing; CSL-JSON has no empty date
     year_text = stringify(latex_inlines(year_raw)).replace("–", "-").replace("—", "-")
-    year = _int(year_text)
+    # at most four digits: "{\noopsort{1973a}}{\switchargs{--90}{1968}}" reads "-901968"
+    # without its preamble's \switchargs (1968--90), which is no year
+    year = _int(year_text) if re.fullmatch(r"\s*-?\d{1,4}\s*", year_text) else None
     span = re.fullmatch(r"\s*(\d{1,4})\s*-\s*(\d{1,4})\s*", year_text)
     if year is None and span:
         # year = {1995--1996}: a range of years, as biber reads it ("1995–1996")
@@ -601,12 +604,21 @@ def _date(fields: _Fields, prefix: str) -> CslDate | None:
 
 # EDTF's unspecified digits (199X, 19XX) and long years (Y17000002, Y-170000002).
 _EDTF_OTHER = re.compile(r"^(?:-?\d{1,3}X{1,3}|\d{2}XX|Y-?\d{5,})$")
+# A year with its last digits unspecified (199X, 19XX): some year of that decade or
+# century, which biber reads as the range of them (1990/1999), as pandoc's reader reads
+# EDTF's older 19uu.
+_UNSPECIFIED_YEAR = re.compile(r"^(\d{2,3})(X{1,2})$")
 
 
 def _parse_edtf(raw: str) -> CslDate | None:
     """A biblatex date field (EDTF, as biber reads it); None where biber rejects it
     (1985-1030, 1.5.1998, 1995-1-04: not ISO 8601) and drops the date."""
     pieces = raw.split("/")
+    unspecified = _UNSPECIFIED_YEAR.match(raw.strip())
+    if unspecified and len(unspecified.group(1)) + len(unspecified.group(2)) == 4:
+        scale = 10 ** len(unspecified.group(2))
+        first = int(unspecified.group(1)) * scale
+        return CslDate(parts=((first,), (first + scale - 1,)))
     parts: list[tuple[int, ...]] = []
     circa = False
     # 1998/ and 1998/..: open at the end; biblatex prints "1998–"

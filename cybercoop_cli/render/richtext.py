@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from cybercoop_cli.ingest.latex import (
+    ACCENT_COMMANDS,
+    DROP_ARGUMENT,
     FONT_SWITCH,
     METAVARIABLE,
     TUGBOAT_MACROS,
@@ -35,7 +37,9 @@ _ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"
 _EMPH = frozenset({"emph", "textit", "textsl", "mkbibemph", "mkbibitalic"})
 _STRONG = frozenset({"textbf", "mkbibbold"})
 # biblatex's wrappers expand to a braced group, so pandoc reads them as protected.
-_GROUPED = frozenset({"mkbibemph", "mkbibitalic", "mkbibbold", "mkbibquote", "enquote"})
+# (csquotes' \enquote is a quotation pandoc's reader knows: a bare Quoted, so a style
+# may move the punctuation after it inside the marks, as American styles do.)
+_GROUPED = frozenset({"mkbibemph", "mkbibitalic", "mkbibbold", "mkbibquote"})
 _SYMBOL_COMMANDS = {"hyphen": "-", "textnumero": "№", "textsection": "§"}
 _QUOTE = frozenset({"mkbibquote", "enquote", "mkbibenquote"})
 _SWITCHES = {"em": "Emph", "it": "Emph", "itshape": "Emph", "sl": "Emph", "bf": "Strong"}
@@ -50,6 +54,8 @@ _PLAIN_SWITCHES = frozenset(
 # Spacing commands: \, is a thin space (pandoc reads U+2006), \; and \: wider ones, \!
 # a negative thin space (nothing).
 _SPACING = {",": "\u2006", ";": "\u2005", ":": "\u2005", "!": ""}
+# Spaces by name: \quad an em space, \qquad two, \enspace an en space, \space a space.
+_SPACE_WORDS = {"quad": "\u2003", "qquad": "\u2003\u2003", "enspace": "\u2002", "space": " "}
 # \/ (an italic correction) prints nothing; \- (a place the word may break) is a soft
 # hyphen, as pandoc reads it.
 _INVISIBLE = {"/": "", "-": "\u00ad"}
@@ -343,11 +349,17 @@ class _Reader:
             self.pos -= len(match.group(0))
             self.pos -= 1
             return [span(finish(self._formatted(name)))]
+        if name in _SPACE_WORDS:
+            self._skip_space()
+            return [_SPACE_WORDS[name]]
         if name in _SYMBOL_COMMANDS:
             self._skip_space()
             return [_SYMBOL_COMMANDS[name]]
         if len(name) == 1 and name in _ACCENT_LETTERS:
             return [_accent(name, "{" + self._raw_argument().strip(" {}") + "}")]
+        if name in ACCENT_COMMANDS and self.text.startswith("{", self.pos):
+            accent = ACCENT_COMMANDS[name]
+            return [_accent(accent, "{" + self._raw_argument().strip(" {}") + "}")]
         if name in _TEXT_COMMANDS:
             if self.text.startswith("{}", self.pos):
                 self.pos += 2
@@ -359,7 +371,7 @@ class _Reader:
             else:
                 self._skip_space()
             return [TUGBOAT_MACROS[name]]
-        if name in _PHANTOMS:
+        if name in _PHANTOMS or name in DROP_ARGUMENT:
             self._raw_argument()
             return []
         if name in _SKIPS:
@@ -468,6 +480,10 @@ def _accent(accent: str, argument: str) -> str:
     decoded = latex_to_unicode("\\" + accent + argument)
     if "\\" not in decoded:
         return decoded
+    escaped = argument.strip()
+    if len(escaped) == 2 and escaped[0] == "\\" and escaped[1] in _ESCAPES:
+        # \^\{: the accent on the escaped character (a brace), as LaTeX sets it
+        return unicodedata.normalize("NFC", _ESCAPES[escaped[1]] + _COMBINING[accent])
     base = latex_to_unicode(argument.strip().strip("{}").strip())
     if not base or "\\" in base:
         return decoded

@@ -113,6 +113,54 @@ def test_crossref_inheritance(tmp_path: Path) -> None:
     assert source.title == "Chapter"
 
 
+def test_crossref_inheritance_follows_biblatex_table(tmp_path: Path) -> None:
+    # biblatex's default inheritance: a field's name in the child depends on both types
+    path = write(
+        tmp_path,
+        "x.bib",
+        "@incollection{ch, title = {Chapter}, crossref = {art}}\n"
+        "@article{art, title = {Article}, journaltitle = {J}}\n"
+        "@book{b1, title = {Volume}, crossref = {mv1}}\n"
+        "@mvbook{mv1, title = {Main}, subtitle = {Sub}, titleaddon = {Addon}}\n"
+        "@inbook{ib, title = {Part}, crossref = {bk}}\n"
+        "@book{bk, author = {Ann Author}, title = {Book}, titleaddon = {Addon},"
+        " shorttitle = {Short}}\n"
+        "@article{a, title = {Paper}, crossref = {per}}\n"
+        "@periodical{per, title = {Journal}, subtitle = {Sub}, shorttitle = {J}}\n",
+    )
+    by_key = read_bibliography([path]).by_key()
+    # an @article's title is no @incollection's booktitle: the chapter keeps its own
+    assert "booktitle" not in by_key["ch"].fields
+    assert by_key["ch"].fields["journaltitle"] == "J"
+    volume = by_key["b1"].fields
+    assert (volume["title"], volume["maintitle"]) == ("Volume", "Main")
+    assert (volume["mainsubtitle"], volume["maintitleaddon"]) == ("Sub", "Addon")
+    assert "subtitle" not in volume and "titleaddon" not in volume
+    part = by_key["ib"].fields
+    assert (part["booktitle"], part["booktitleaddon"]) == ("Book", "Addon")
+    assert part["author"] == part["bookauthor"] == "Ann Author"
+    assert "shorttitle" not in part
+    paper = by_key["a"].fields
+    assert (paper["journaltitle"], paper["journalsubtitle"]) == ("Journal", "Sub")
+    assert "shorttitle" not in paper
+
+
+def test_quote_inside_braces_does_not_end_a_quoted_value(tmp_path: Path) -> None:
+    # braces protect a quote in a quoted value, as BibTeX reads it ({"} is a quote mark)
+    path = write(
+        tmp_path,
+        "x.bib",
+        '@article{k,\n  author = "Simon {"}the {saint"} Templar",\n  year = 2001\n}\n'
+        "@book{next, title = {Next}}\n",
+    )
+    bib = read_bibliography([path])
+    first = bib.by_key()["k"]
+    assert first.fields["author"] == 'Simon {"}the {saint"} Templar'
+    assert first.year == 2001
+    assert [s.key for s in bib.sources] == ["k", "next"]
+    assert bib.problems == ()
+
+
 def test_biblatex_date_and_journaltitle(tmp_path: Path) -> None:
     path = write(tmp_path, "x.bib", "@article{k, journaltitle = {J}, date = {2019-03-02}}\n")
     source = read_bibliography([path]).sources[0]

@@ -31,6 +31,14 @@ from cybercoop_cli.ingest.latex import latex_to_unicode
         (r"\unknowncommand{kept}", "kept"),
         # an accent on an empty group before a letter: the accented letter
         (r"P{\'{}\i}{\v{s}}ka, Ji{\v{r}}{\'{}\i}", "Píška, Jiří"),
+        # a letter accent on a dotless i, spaced or not: the accented i (ĭ)
+        (r"Mickev{\u \i}cius, Mickev{\u\i}cius", "Mickevĭcius, Mickevĭcius"),
+        # MathSciNet's \ocirc{u} (its @preamble defines the ring accent) is ů
+        (r"Franc{\ocirc{u}}", "Franců"),
+        # T2A's Cyrillic letters, as reference managers export Cyrillic names
+        (r"\cyrchar\CYRA.V. \cyrchar\CYRV\cyro\cyrl\cyrk\cyro\cyrv", "А.V. Волков"),
+        # \noopsort{key} gives BibTeX a sort key and prints nothing
+        (r"{\noopsort{1973b}}1973", "1973"),
         # an italic correction and a discretionary hyphen print nothing
         (r"{Umlaut\/}s, hy\-phen", "Umlauts, hyphen"),
         # An empty group keeps TeX from joining the characters: they stay as typed.

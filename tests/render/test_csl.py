@@ -101,6 +101,15 @@ def test_dates_ranges_and_literals() -> None:
     )
 
 
+def test_year_behind_a_sort_key_is_the_year() -> None:
+    # \noopsort{1973b} prints nothing (the .bib's preamble defines it so): the year is 1973
+    item = to_csl(source("book", year="{\\noopsort{1973b}}1973"))
+    assert item.dates["issued"] == CslDate(parts=((1973,),))
+    # a macro of the file's preamble cybercoop does not expand leaves no year: as written
+    odd = "{\\noopsort{1973a}}{\\switchargs{--90}{1968}}"
+    assert to_csl(source("book", year=odd)).dates["issued"] == CslDate(literal=odd)
+
+
 def test_non_english_titles_keep_their_case_and_language() -> None:
     item = to_csl(source("book", title="Die Großen Werke", langid="german"))
     assert item.plain("title") == "Die Großen Werke"
@@ -131,6 +140,9 @@ def test_dates_biber_reads_and_pandoc_formats() -> None:
         # an unspecified month or day: known to the year (month)
         ("1999-XX-XX", CslDate(parts=((1999,),))),
         ("1999-01-XX", CslDate(parts=((1999, 1),))),
+        # unspecified last digits: the decade or century, as biber reads them
+        ("199X", CslDate(parts=((1990,), (1999,)))),
+        ("19XX", CslDate(parts=((1900,), (1999,)))),
         # not ISO 8601: biber rejects the date and drops it, as pandoc does
         ("1985-1030", None),
         ("1.5.1998", None),
@@ -150,3 +162,14 @@ def test_conference_is_inproceedings_with_its_booktitle() -> None:
     item = to_csl(source("conference", title="Paper", booktitle="Proceedings of {X}"))
     assert item.type == "paper-conference"
     assert item.plain("container-title") == "Proceedings of X"
+
+
+def test_run_together_initials_are_spaced_in_given_names_only() -> None:
+    # "J.G." is two initials (pandoc's reader spaces them out, its issue 392); the other
+    # parts of a name print as written, braced or not
+    item = to_csl(source("book", editor="Cullis, A.G.; Hutchison, J.L."))
+    (editor,) = item.names["editor"]
+    assert editor["given"] == "J. L."
+    assert editor["suffix"] == "A.G.; Hutchison"
+    (other,) = to_csl(source("book", author="{M.A. Sanchez-Garcia}, E")).names["author"]
+    assert other["family"] == "M.A. Sanchez-Garcia"

@@ -57,6 +57,16 @@ REPRO = r"""
   journal = {J},
   year    = {2025}
 }
+@book{bracedvont,
+  author  = {{van 't Hof}, Pim},
+  title   = {Graphs},
+  year    = {2009}
+}
+@book{bracedal,
+  author  = {{al-Hasan}, ʿAlī},
+  title   = {Some Title},
+  year    = {2000}
+}
 @online{gb,
   author  = {Smith, Jane},
   title   = {Evidence Sharing},
@@ -123,6 +133,9 @@ def test_capitalised_and_braced_particles_stay_with_the_family_name(items: list)
     assert apa["particle"].startswith("Van de Walle, J. S. (2009)")
     chicago = texts(items, "chicago-author-date")
     assert chicago["bracedvon"].startswith("van Hees, Vincent T. 2025.")
+    # also where the particle is two words or joined by a hyphen (no "Hasan, ʿAlī al-")
+    assert chicago["bracedvont"].startswith("van ’t Hof, Pim. 2009.")
+    assert chicago["bracedal"].startswith("al-Hasan, ʿAlī. 2000.")
     # Sorted under V, after MacFarlane and Smith.
     order = [r.key for r in render_references(items, resolve_style("apa"))]
     assert order.index("particle") > order.index("gb") > order.index("software")

@@ -70,10 +70,23 @@ def test_control_word_swallows_following_space() -> None:
         # spacing commands are spaces, not punctuation
         ("O(1\\,1\\,1)", "O(1\u20061\u20061)"),
         ("a\\;b\\!c", "a\u2005bc"),
+        ("space\\quad quad, a\\qquad b, x\\space y", "space\u2003quad, a\u2003\u2003b, x y"),
         # an accent on a digit (a Miller index) is the combining mark, as pandoc reads it
         ("(11\\=22) GaN", "(112\u03042) GaN"),
         # phantoms print nothing
         ("Ga\\vphantom{X}N and \\phantom{y}z", "GaN and z"),
+        # \noopsort{key} only gives BibTeX a sort key: \newcommand{\noopsort}[1]{}
+        ("{\\noopsort{1973b}}1973", "1973"),
+        # a breve on a dotless i; MathSciNet's \ocirc (the ring accent of its preamble)
+        ("Mickev{\\u \\i}cius and Franc{\\ocirc{u}}", "Mickevĭcius and Franců"),
+        # text symbols print their character; a dingbat (a title's footnote mark) nothing
+        (
+            "Vapor\\textrightarrow{}Solid k\\textperiodcentered{}p x\\textasciiacute{}",
+            "Vapor→Solid k·p x´",
+        ),
+        ("Nanowires\\ding{73}", "Nanowires"),
+        # an accent on an escaped brace is set on the brace
+        ("(N\\^\\{-\\}-Type", "(N{\u0302-}-Type"),
         # biblatex's page suffixes print their text
         ("579\\psqq", "579\u2006ff."),
         ("12\\psq{}", "12\u2006f."),
@@ -131,4 +144,15 @@ def test_single_quotation_is_a_quoted_node_as_pandoc_reads_it() -> None:
         {"t": "Quoted", "c": [{"t": "SingleQuote"}, [{"t": "Str", "c": "a"}]]},
         {"t": "Space"},
         {"t": "Str", "c": "it’s"},
+    ]
+
+
+def test_enquote_is_a_bare_quoted_node_as_pandoc_reads_it() -> None:
+    # csquotes' \enquote is no braced group: a bare Quoted, so an American style moves
+    # the full stop after it inside the marks ("enquote.")
+    assert latex_inlines("and \\enquote{enquote}.") == [
+        {"t": "Str", "c": "and"},
+        {"t": "Space"},
+        {"t": "Quoted", "c": [{"t": "DoubleQuote"}, [{"t": "Str", "c": "enquote"}]]},
+        {"t": "Str", "c": "."},
     ]

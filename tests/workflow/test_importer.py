@@ -114,7 +114,7 @@ def test_crossref_children_are_written_with_inherited_fields(example_project: Pa
     source = example_project / "x.bib"
     source.write_text(
         "@incollection{kid, author = {Kid, A}, title = {Chapter}, crossref = {mum}, pages = {1--2}}\n"
-        "@book{mum, editor = {Mum, B}, title = {The Book}, year = {2011}, publisher = {P}}\n",
+        "@collection{mum, editor = {Mum, B}, title = {The Book}, year = {2011}, publisher = {P}}\n",
         encoding="utf-8",
     )
     plan = plan_import(review, [source])
