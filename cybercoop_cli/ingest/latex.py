@@ -405,9 +405,12 @@ def _decode(text: str) -> str:
 def _fallback(text: str) -> str:
     """Decode math (``$\\alpha$``) with pylatexenc, imported only when a value needs it."""
     try:
-        return str(_converter().latex_to_text(text))
+        decoded = str(_converter().latex_to_text(text))
     except Exception:  # pylatexenc raises many types on malformed input; keep the text
         return text.replace("$", "")
+    # a math delimiter it leaves behind ("$\\not$" gives "$" and the slash): math never
+    # prints a dollar it was not asked for with \$
+    return decoded if "\\$" in text else decoded.replace("$", "")
 
 
 @lru_cache(maxsize=1)

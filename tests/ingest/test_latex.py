@@ -27,6 +27,8 @@ from cybercoop_cli.ingest.latex import latex_to_unicode
         (r"50\% of {\"{O}}zge", "50% of Özge"),
         ("``quoted''", "“quoted”"),
         (r"$\alpha$-helix", "α-helix"),
+        # a lone \not (a slash through the letter after it) leaves no dollar behind
+        (r"So{$\not$}rensen", "So\u0338rensen"),
         ("plain  text\n across lines", "plain text across lines"),
         (r"\unknowncommand{kept}", "kept"),
         # an accent on an empty group before a letter: the accented letter
